@@ -1,0 +1,109 @@
+//! Conversions between engine values and JS values. Nothing here panics.
+
+use js_sys::{Array, Float64Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::command::Reply;
+use crate::error::{Error, ErrorKind};
+
+/// A JS `Error` carrying the engine's message, with `kind` naming what the caller does next.
+pub fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(e.message());
+    let kind = match e.kind() {
+        ErrorKind::InvalidArgument => "InvalidArgument",
+        ErrorKind::NotFound => "NotFound",
+        ErrorKind::AlreadyExists => "AlreadyExists",
+        ErrorKind::Rejected => "Rejected",
+        ErrorKind::Corrupt => "Corrupt",
+    };
+    let _ = Reflect::set(&err, &"kind".into(), &kind.into());
+    err.into()
+}
+
+/// A JS `Error` for a bad argument of the typed API.
+pub fn invalid(msg: impl Into<String>) -> JsValue {
+    js_error(&Error::invalid(msg.into()))
+}
+
+/// Converts engine results to `Result<T, JsValue>`.
+pub trait OrJs<T> {
+    /// Maps the engine error to a JS `Error`.
+    fn or_js(self) -> Result<T, JsValue>;
+}
+
+impl<T> OrJs<T> for crate::error::Result<T> {
+    fn or_js(self) -> Result<T, JsValue> {
+        self.map_err(|e| js_error(&e))
+    }
+}
+
+/// A reply as JS values: numbers, strings, arrays, null; errors inside arrays become `Error`
+/// objects. A top-level error is returned as `Err` (thrown).
+pub fn reply_to_js(r: Reply) -> Result<JsValue, JsValue> {
+    match r {
+        Reply::Error(e) => Err(js_error(&e)),
+        other => Ok(reply_value(other)),
+    }
+}
+
+fn reply_value(r: Reply) -> JsValue {
+    match r {
+        Reply::Integer(i) => JsValue::from_f64(i as f64),
+        Reply::Double(d) => JsValue::from_f64(d),
+        Reply::Str(s) => JsValue::from_str(&s),
+        Reply::Nil => JsValue::NULL,
+        Reply::Error(e) => js_error(&e),
+        Reply::Array(items) => {
+            let arr = Array::new_with_length(items.len() as u32);
+            for (i, item) in items.into_iter().enumerate() {
+                arr.set(i as u32, reply_value(item));
+            }
+            arr.into()
+        }
+    }
+}
+
+/// Largest integer a JS number holds exactly.
+pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// A timestamp from a JS number: an integer in [0, 2^53).
+pub fn timestamp(v: f64, what: &str) -> Result<i64, JsValue> {
+    if v.is_finite() && v.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&v) {
+        Ok(v as i64)
+    } else {
+        Err(invalid(format!("ERR TSDB: invalid {what}: {v} is not an integer in [0, 2^53)")))
+    }
+}
+
+/// A range bound: a number, or "-" / "+" (or undefined for the open end).
+pub fn bound(v: &JsValue, open: i64, what: &str) -> Result<i64, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(open);
+    }
+    if let Some(s) = v.as_string() {
+        return match s.as_str() {
+            "-" => Ok(0),
+            "+" => Ok(i64::MAX),
+            _ => Err(invalid(format!("ERR TSDB: invalid {what}: expected a number, \"-\" or \"+\""))),
+        };
+    }
+    match v.as_f64() {
+        Some(f) if f == f64::INFINITY => Ok(i64::MAX),
+        Some(f) if f == f64::NEG_INFINITY => Ok(0),
+        Some(f) => timestamp(f, what),
+        None => Err(invalid(format!("ERR TSDB: invalid {what}: expected a number, \"-\" or \"+\""))),
+    }
+}
+
+/// `{ timestamps: Float64Array, values: Float64Array }` (copies).
+pub fn columns(ts: &[i64], vals: &[f64]) -> Object {
+    let obj = Object::new();
+    let t = Float64Array::new_with_length(ts.len() as u32);
+    let tf: Vec<f64> = ts.iter().map(|&t| t as f64).collect();
+    t.copy_from(&tf);
+    let v = Float64Array::new_with_length(vals.len() as u32);
+    v.copy_from(vals);
+    let _ = Reflect::set(&obj, &"timestamps".into(), &t);
+    let _ = Reflect::set(&obj, &"values".into(), &v);
+    obj
+}

@@ -1,0 +1,97 @@
+//! The wasm-bindgen boundary: the `TimeSeriesDB` JS class.
+//!
+//! Everything here validates, converts and delegates to the plain-Rust engine. Nothing panics:
+//! every failure becomes a thrown JS `Error` whose message is the RedisTimeSeries text and whose
+//! `kind` says what to do next.
+
+mod convert;
+mod options;
+
+use wasm_bindgen::prelude::*;
+
+use crate::command;
+use crate::engine::{AddOptions, Engine};
+use convert::{bound, columns, reply_to_js, timestamp as js_timestamp, OrJs};
+use options::{from_js, CreateOptionsJs, ADD_FIELDS, CREATE_FIELDS};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    /// Series options (see types.d.ts).
+    #[wasm_bindgen(typescript_type = "CreateOptions")]
+    pub type CreateOptions;
+    /// TS.ADD options (see types.d.ts).
+    #[wasm_bindgen(typescript_type = "AddOptions")]
+    pub type AddOptionsTs;
+    /// A range bound (see types.d.ts).
+    #[wasm_bindgen(typescript_type = "RangeBound")]
+    pub type RangeBound;
+    /// Query result columns (see types.d.ts).
+    #[wasm_bindgen(typescript_type = "Columns")]
+    pub type Columns;
+    /// A command reply (see types.d.ts).
+    #[wasm_bindgen(typescript_type = "Reply")]
+    pub type ReplyTs;
+}
+
+/// A time-series database living in this wasm instance.
+#[wasm_bindgen(js_name = TimeSeriesDB)]
+pub struct TimeSeriesDb {
+    engine: Engine,
+}
+
+#[wasm_bindgen(js_class = TimeSeriesDB)]
+impl TimeSeriesDb {
+    /// An empty database.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TimeSeriesDb {
+        console_error_panic_hook::set_once();
+        TimeSeriesDb { engine: Engine::new() }
+    }
+
+    /// Runs one RedisTimeSeries command (redis-cli syntax) and returns its reply as JS values.
+    /// Throws an `Error` with the RedisTimeSeries error text.
+    pub fn command(&mut self, text: &str) -> Result<ReplyTs, JsValue> {
+        let now = js_sys::Date::now() as i64;
+        reply_to_js(command::execute(&mut self.engine, text, now)).map(JsCast::unchecked_into)
+    }
+
+    /// TS.CREATE: creates an empty series.
+    pub fn create(&mut self, key: &str, options: Option<CreateOptions>) -> Result<(), JsValue> {
+        let opts: CreateOptionsJs = from_js(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), CREATE_FIELDS)?;
+        let (opts, _) = opts.into_series_options(false)?;
+        self.engine.create(key, opts).or_js()
+    }
+
+    /// TS.ADD: adds one sample (creating the series with `options` when it does not exist).
+    /// Returns the timestamp written.
+    pub fn add(
+        &mut self,
+        key: &str,
+        timestamp: f64,
+        value: f64,
+        options: Option<AddOptionsTs>,
+    ) -> Result<f64, JsValue> {
+        let ts = js_timestamp(timestamp, "timestamp")?;
+        let opts: CreateOptionsJs = from_js(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), ADD_FIELDS)?;
+        let (create, on_duplicate) = opts.into_series_options(true)?;
+        let add = AddOptions { on_duplicate, create };
+        self.engine.add(key, ts, value, &add).map(|t| t as f64).or_js()
+    }
+
+    /// TS.RANGE: the samples of `key` with `from <= ts <= to`, as Float64Array columns.
+    pub fn range(&self, key: &str, from: Option<RangeBound>, to: Option<RangeBound>) -> Result<Columns, JsValue> {
+        let from = bound(&from.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), 0, "from")?;
+        let to = bound(&to.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), i64::MAX, "to")?;
+        let (ts, vals) = self.engine.range(key, from, to).or_js()?;
+        Ok(JsValue::from(columns(&ts, &vals)).unchecked_into())
+    }
+}
+
+impl Default for TimeSeriesDb {
+    fn default() -> Self {
+        TimeSeriesDb::new()
+    }
+}

@@ -1,0 +1,142 @@
+//! Per-chunk summary: what whole-chunk aggregation needs without decoding.
+
+/// Aggregate facts about the samples of one chunk (or any run of samples).
+///
+/// NaN samples are counted in `count` and `nan_count` but take no part in
+/// `min` / `max` / `sum` / `sum_sq` / `first` / `last`: every aggregator but
+/// `countNaN` / `countAll` ignores them (RedisTimeSeries 8 semantics).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Samples, NaN included.
+    pub count: u64,
+    /// NaN samples.
+    pub nan_count: u64,
+    /// Timestamp of the first sample (any value). Meaningless when `count == 0`.
+    pub start: i64,
+    /// Timestamp of the last sample (any value). Meaningless when `count == 0`.
+    pub end: i64,
+    /// First non-NaN sample `(ts, value)`, if any.
+    pub first: Option<(i64, f64)>,
+    /// Last non-NaN sample `(ts, value)`, if any.
+    pub last: Option<(i64, f64)>,
+    /// Minimum of the non-NaN values (`+inf` when there are none).
+    pub min: f64,
+    /// Maximum of the non-NaN values (`-inf` when there are none).
+    pub max: f64,
+    /// Sum of the non-NaN values, in time order.
+    pub sum: f64,
+    /// Sum of squares of the non-NaN values, in time order.
+    pub sum_sq: f64,
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary {
+            count: 0,
+            nan_count: 0,
+            start: 0,
+            end: 0,
+            first: None,
+            last: None,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+            sum_sq: 0.0,
+        }
+    }
+}
+
+impl Summary {
+    /// The summary of `ts` / `vals` (same length, time order).
+    pub fn of(ts: &[i64], vals: &[f64]) -> Summary {
+        let mut s = Summary::default();
+        for (&t, &v) in ts.iter().zip(vals) {
+            s.push(t, v);
+        }
+        s
+    }
+
+    /// Number of non-NaN samples.
+    pub fn value_count(&self) -> u64 {
+        self.count - self.nan_count
+    }
+
+    /// Adds one sample later than every sample already summarised.
+    #[inline]
+    pub fn push(&mut self, ts: i64, v: f64) {
+        if self.count == 0 {
+            self.start = ts;
+        }
+        self.end = ts;
+        self.count += 1;
+        if v.is_nan() {
+            self.nan_count += 1;
+            return;
+        }
+        if self.first.is_none() {
+            self.first = Some((ts, v));
+        }
+        self.last = Some((ts, v));
+        if v < self.min {
+            self.min = v;
+        }
+        if v > self.max {
+            self.max = v;
+        }
+        self.sum += v;
+        self.sum_sq += v * v;
+    }
+
+    /// Folds in the summary of samples that all come after this one's.
+    pub fn merge(&mut self, later: &Summary) {
+        if later.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *later;
+            return;
+        }
+        self.end = later.end;
+        self.count += later.count;
+        self.nan_count += later.nan_count;
+        if self.first.is_none() {
+            self.first = later.first;
+        }
+        if later.last.is_some() {
+            self.last = later.last;
+        }
+        self.min = self.min.min(later.min);
+        self.max = self.max.max(later.max);
+        self.sum += later.sum;
+        self.sum_sq += later.sum_sq;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_is_counted_but_not_aggregated() {
+        let s = Summary::of(&[1, 2, 3, 4], &[f64::NAN, 2.0, -1.0, f64::NAN]);
+        assert_eq!(s.count, 4);
+        assert_eq!(s.nan_count, 2);
+        assert_eq!((s.start, s.end), (1, 4));
+        assert_eq!(s.first, Some((2, 2.0)));
+        assert_eq!(s.last, Some((3, -1.0)));
+        assert_eq!((s.min, s.max, s.sum, s.sum_sq), (-1.0, 2.0, 1.0, 5.0));
+    }
+
+    #[test]
+    fn merge_equals_summary_of_concatenation() {
+        let ts: Vec<i64> = (0..10).collect();
+        let vs = [1.5, f64::NAN, -3.0, 7.25, 0.0, -0.0, 2.0, f64::NAN, 9.0, 4.0];
+        let mut a = Summary::of(&ts[..4], &vs[..4]);
+        a.merge(&Summary::of(&ts[4..], &vs[4..]));
+        let whole = Summary::of(&ts, &vs);
+        assert_eq!(format!("{a:?}"), format!("{whole:?}"));
+        let mut e = Summary::default();
+        e.merge(&whole);
+        assert_eq!(format!("{e:?}"), format!("{whole:?}"));
+    }
+}

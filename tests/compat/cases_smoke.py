@@ -1,0 +1,38 @@
+"""The first vertical slice: TS.CREATE, TS.ADD, TS.RANGE (raw) and their errors."""
+
+
+def cases():
+    return [
+        {"name": "create-add-range",
+         "commands": ["TS.CREATE k", "TS.ADD k 1 1.5", "TS.ADD k 2 -0", "TS.ADD k 10 1e3",
+                      "TS.RANGE k - +", "TS.RANGE k 2 9", "TS.RANGE k 5 1"]},
+        {"name": "create-existing", "commands": ["TS.CREATE k", "TS.CREATE k"]},
+        {"name": "range-missing-key", "commands": ["TS.RANGE nokey - +"]},
+        {"name": "add-autocreates", "commands": ["TS.ADD k 5 2.25", "TS.RANGE k - +"]},
+        {"name": "add-bad-timestamps",
+         "commands": ["TS.CREATE k", "TS.ADD k -1 1", "TS.ADD k x 1", "TS.ADD k 01 1", "TS.ADD k +1 1",
+                      "TS.ADD k 1.0 1", "TS.RANGE k - +"]},
+        {"name": "add-bad-values",
+         "commands": ["TS.CREATE k", "TS.ADD k 1 .1", "TS.ADD k 1 inf", "TS.ADD k 1 +5", "TS.ADD k 1 5.",
+                      "TS.ADD k 1 1e", "TS.ADD k 1 \" 5\"", "TS.ADD k 1 abc", "TS.RANGE k - +"]},
+        {"name": "add-junk-after-number",
+         "commands": ["TS.CREATE k", "TS.ADD k 1 1a", "TS.ADD k 2 0x1", "TS.ADD k 3 1.0.0", "TS.ADD k 4 1,0",
+                      "TS.RANGE k - +"],
+         "fixed": {1: ({"error": "ERR TSDB: invalid value"}, "1.12 takes the numeric prefix; later releases reject junk"),
+                   2: ({"error": "ERR TSDB: invalid value"}, "1.12 takes the numeric prefix; later releases reject junk"),
+                   3: ({"error": "ERR TSDB: invalid value"}, "1.12 takes the numeric prefix; later releases reject junk"),
+                   4: ({"error": "ERR TSDB: invalid value"}, "1.12 takes the numeric prefix; later releases reject junk"),
+                   5: ([], "nothing was stored by the rejected writes")}},
+        {"name": "arity",
+         "commands": ["TS.CREATE", "TS.ADD k 1", "TS.ADD k", "TS.RANGE k", "TS.RANGE k -"]},
+        {"name": "range-bad-bounds",
+         "commands": ["TS.CREATE k", "TS.RANGE k a +", "TS.RANGE k - b", "TS.RANGE k -1 +"]},
+        {"name": "add-duplicate-blocked",
+         "commands": ["TS.CREATE k", "TS.ADD k 1 1", "TS.ADD k 1 2", "TS.RANGE k - +"]},
+        {"name": "add-out-of-order",
+         "commands": ["TS.CREATE k", "TS.ADD k 10 1", "TS.ADD k 5 2", "TS.ADD k 7 3", "TS.RANGE k - +"]},
+        {"name": "decimal-values",
+         "commands": ["TS.CREATE k", "TS.ADD k 1 0.1", "TS.ADD k 2 21.37", "TS.ADD k 3 -1016.6",
+                      "TS.ADD k 4 1e-300", "TS.ADD k 5 1.7976931348623157e308", "TS.ADD k 6 4.9e-324",
+                      "TS.RANGE k - +"]},
+    ]
