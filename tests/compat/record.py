@@ -10,9 +10,12 @@ list of dicts:
     {"name": "add/duplicate-block",                 # unique within the area
      "commands": ["TS.CREATE k", "TS.ADD k 1 1"],   # command text exactly as db.command() takes it
      "mask": ["memoryUsage"],                       # optional: name/value fields not compared
-     "fixed": {2: ("<reply>", "why")}}              # optional: overrides for RedisTimeSeries 1.12's
+     "fixed": {2: ("<reply>", "why")},             # optional: overrides for RedisTimeSeries 1.12's
                                                     #   known bugs (../shared/DESIGN.md section 4);
                                                     #   index -> (expected reply, reason)
+     "unsent": {3: ("<reply>", "why")}}             # optional: commands that crash 1.12: not sent,
+                                                    #   recorded as {"unsent": why} with the fixed reply
+                                                    #   (keep them last, or only reads after them)
 
 Every case starts from FLUSHALL. Replies are stored as JSON: integers as numbers, (bulk or simple)
 strings as strings, nil as null, arrays as arrays, errors as {"error": text}. The replay test
@@ -158,13 +161,17 @@ def record(area, conn):
             raise ValueError("duplicate case name " + name)
         names.add(name)
         conn.call(["FLUSHALL"])
-        replies = [conn.command(c) for c in case["commands"]]
+        unsent = case.get("unsent", {})
+        replies = [{"unsent": unsent[i][1]} if i in unsent else conn.command(c)
+                   for i, c in enumerate(case["commands"])]
         out = {"name": name, "commands": case["commands"], "replies": replies}
         if case.get("mask"):
             out["mask"] = case["mask"]
-        if case.get("fixed"):
+        fixed = dict(case.get("fixed", {}))
+        fixed.update(unsent)
+        if fixed:
             out["fixed"] = [{"index": int(i), "reply": r, "why": why}
-                            for i, (r, why) in sorted(case["fixed"].items())]
+                            for i, (r, why) in sorted(fixed.items())]
         cases.append(out)
     path = os.path.join(HERE, "fixtures", area + ".json")
     with open(path, "w") as f:
