@@ -1,13 +1,94 @@
 //! Chunks: runs of samples in time order, stored within a byte budget.
 //!
-//! PLACEHOLDER STORAGE: samples are kept as plain vectors until the codecs land
-//! (issue 3). The public API below is the contract the series layer relies on.
+//! A compressed chunk (the default) is a byte string of independently decodable **blocks**
+//! (`block.rs`) of up to [`BLOCK_LEN`] samples, followed in memory by a small raw **tail**
+//! (`tail.rs`) that takes appends in O(1). When the tail reaches `BLOCK_LEN` samples it is
+//! sealed into a block; if the block does not fit the byte budget, the longest prefix that fits
+//! is sealed, the chunk is full, and the rest overflows to the caller (the new sample last).
+//!
+//! | file             | idea                                                                 |
+//! |------------------|----------------------------------------------------------------------|
+//! | `block.rs`       | block header (count, codecs, start / end without decoding) and the per-block codec choice |
+//! | `timestamps.rs`  | common step (GCD), constant-step fast path, delta / delta-of-delta of step multiples |
+//! | `decimal.rs`     | values as integers scaled by 10^e plus exact ulp corrections (ALP-like) |
+//! | `intseq.rs`      | integer back end: delta order 0/1/2, frame of reference, bit packing, patches |
+//! | `gorilla.rs`     | Gorilla / RedisTimeSeries delta-of-delta + XOR: the fallback value codec |
+//! | `uncompressed.rs`| ENCODING UNCOMPRESSED: 16 bytes per sample                             |
+//! | `tail.rs`        | the raw tail (values only while timestamps are regular)              |
+//! | `iter.rs`        | block-level access for queries                                       |
+//! | `bits.rs`, `varint.rs` | checked bit / byte I/O                                         |
+//!
+//! Why blocks: a block is the unit of codec choice (a series that turns from decimal to noisy
+//! switches codec at the next block, not the next chunk), of skipping (a range query reads the
+//! headers and decodes only the blocks it overlaps) and of decoding (tight loops over at most
+//! `BLOCK_LEN` values into the caller's buffers). 128 samples keep the per-block header (5-8
+//! bytes for a regular decimal series) near 0.05 bytes per sample while bounding the raw tail.
+//!
+//! Queries use [`Chunk::blocks`]: each [`Block`] gives its first / last timestamp and count from
+//! the header alone and decodes on demand (timestamps and values separately if wanted) into
+//! buffers of [`MAX_BLOCK_LEN`]; the tail appears as a last block. [`Chunk::summary`] covers the
+//! whole chunk (tail included) and is exact: it is the in-order fold of every sample pushed.
+//!
+//! An uncompressed chunk (`uncompressed.rs`) is 16 bytes per sample, `budget / 16` samples;
+//! its blocks are runs of `BLOCK_LEN` samples.
+//!
+//! The budget bounds [`Chunk::data_bytes`], the encoded bytes (RedisTimeSeries' CHUNK_SIZE);
+//! [`Chunk::mem_bytes`] is every byte the chunk holds: the struct, the encoded bytes' allocation
+//! (grown exactly) and the tail.
+//!
+//! Timestamps may be any i64 (the engine restricts them to `[0, 2^63)`); every f64 round-trips
+//! bit for bit, NaN payloads included.
+//!
+//! Snapshot layout ([`Chunk::write_to`]):
+//!
+//! | field       | size     | meaning                                               |
+//! |-------------|----------|-------------------------------------------------------|
+//! | encoding    | u8       | 0 compressed, 1 uncompressed                          |
+//! | flags       | u8       | bit 0: full (takes no more samples); others 0         |
+//! | budget      | varint   | byte budget                                           |
+//! | compressed: |          |                                                       |
+//! | data length | varint   | <= budget                                             |
+//! | data        | blocks   | the sealed blocks                                     |
+//! | tail count  | varint   | 0..BLOCK_LEN-1                                        |
+//! | tail block  | a block  | the tail, encoded as one more block (when count > 0)  |
+//! | uncompressed: |        |                                                       |
+//! | count       | varint   | <= budget / 16                                        |
+//! | samples     | 16 × count | see `uncompressed.rs`                               |
+//!
+//! [`Chunk::read_from`] decodes and checks everything (structure, ranges, timestamp order,
+//! budget, lengths) and recomputes the summary from the samples; damaged bytes give
+//! `Error::corrupt`, never a panic.
 
+pub mod bits;
+pub mod block;
+pub mod decimal;
+pub mod gorilla;
+pub mod intseq;
+mod iter;
 mod summary;
+mod tail;
+pub mod timestamps;
+pub mod uncompressed;
+pub mod varint;
 
+pub use iter::{Block, Blocks};
 pub use summary::Summary;
 
 use crate::error::{Error, Result};
+use std::cell::RefCell;
+use tail::Tail;
+
+thread_local! {
+    /// Where blocks are encoded before they are appended (reused: no allocation per block).
+    static BLOCK_BUF: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(BLOCK_LEN * 10 + 64));
+}
+use varint::Cursor;
+
+/// Samples per sealed block of a compressed chunk.
+pub const BLOCK_LEN: usize = 128;
+/// Most samples any [`Block`] holds (sealed, tail or uncompressed run): decode buffers of this
+/// length always suffice.
+pub const MAX_BLOCK_LEN: usize = BLOCK_LEN;
 
 /// RedisTimeSeries' default chunk size in bytes.
 pub const DEFAULT_CHUNK_SIZE: usize = 4096;
@@ -49,31 +130,60 @@ pub struct Overflow {
 /// A run of samples in time order within a byte budget, with its [`Summary`].
 #[derive(Debug, Clone)]
 pub struct Chunk {
-    encoding: Encoding,
-    budget: usize,
-    ts: Vec<i64>,
-    vals: Vec<f64>,
+    /// Sealed blocks (compressed) or raw samples (uncompressed).
+    data: Vec<u8>,
+    /// Unsealed samples (compressed only).
+    tail: Tail,
     summary: Summary,
+    /// Step of the last sealed block (the next block's SAME_G refers to it).
+    last_g: u64,
+    budget: u32,
+    encoding: Encoding,
+    full: bool,
 }
 
 impl Chunk {
-    /// An empty chunk.
+    /// An empty chunk. Budgets below [`MIN_CHUNK_SIZE`] act as `MIN_CHUNK_SIZE` for compressed
+    /// chunks (a block of one sample must always fit); uncompressed chunks hold at least one
+    /// sample.
     pub fn new(encoding: Encoding, budget: usize) -> Chunk {
-        Chunk { encoding, budget, ts: Vec::new(), vals: Vec::new(), summary: Summary::default() }
+        Chunk {
+            data: Vec::new(),
+            tail: Tail::default(),
+            summary: Summary::default(),
+            last_g: 1,
+            budget: budget.min(u32::MAX as usize) as u32,
+            encoding,
+            full: false,
+        }
     }
 
     /// Chunks holding `ts` / `vals` (strictly increasing timestamps), each within `budget`.
+    /// Every chunk but the last is full; the last keeps its tail open for appends.
     pub fn build(encoding: Encoding, budget: usize, ts: &[i64], vals: &[f64]) -> Vec<Chunk> {
-        let mut out = vec![Chunk::new(encoding, budget)];
-        for (&t, &v) in ts.iter().zip(vals) {
-            let last = out.last_mut().expect("non-empty");
-            if let Err(over) = last.push(t, v) {
-                let mut next = Chunk::new(encoding, budget);
-                for (&t, &v) in over.ts.iter().zip(&over.vals) {
-                    next.push(t, v).map_err(|_| ()).expect("a fresh chunk takes one sample");
+        let n = ts.len().min(vals.len());
+        let mut out = Vec::new();
+        let mut cur = Chunk::new(encoding, budget);
+        let mut i = 0;
+        while i < n {
+            match cur.push(ts[i], vals[i]) {
+                Ok(()) => i += 1,
+                Err(over) => {
+                    // The overflow is the last `over.ts.len()` samples pushed, `i` included.
+                    let kept = !cur.is_empty();
+                    debug_assert!(kept, "a fresh chunk keeps at least one sample");
+                    out.push(std::mem::replace(&mut cur, Chunk::new(encoding, budget)));
+                    if kept {
+                        i = i + 1 - over.ts.len();
+                    } else {
+                        // Unreachable (a one-sample block always fits); never loop forever.
+                        i += 1;
+                    }
                 }
-                out.push(next);
             }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
         }
         out.retain(|c| !c.is_empty());
         out
@@ -85,15 +195,19 @@ impl Chunk {
     }
     /// The byte budget.
     pub fn budget(&self) -> usize {
-        self.budget
+        self.budget as usize
     }
     /// Number of samples.
     pub fn len(&self) -> usize {
-        self.ts.len()
+        self.summary.count as usize
     }
     /// True when the chunk holds no sample.
     pub fn is_empty(&self) -> bool {
-        self.ts.is_empty()
+        self.summary.count == 0
+    }
+    /// True when the chunk takes no more samples.
+    pub fn is_full(&self) -> bool {
+        self.full
     }
     /// The summary of every sample in the chunk.
     pub fn summary(&self) -> &Summary {
@@ -101,34 +215,172 @@ impl Chunk {
     }
     /// First timestamp (0 when empty).
     pub fn start(&self) -> i64 {
-        self.summary.start
+        if self.is_empty() {
+            0
+        } else {
+            self.summary.start
+        }
     }
     /// Last timestamp (0 when empty).
     pub fn end(&self) -> i64 {
-        self.summary.end
+        if self.is_empty() {
+            0
+        } else {
+            self.summary.end
+        }
+    }
+
+    /// The budget compressed data must stay within.
+    fn data_budget(&self) -> usize {
+        (self.budget as usize).max(MIN_CHUNK_SIZE)
     }
 
     /// Appends a sample later than every sample in the chunk. When the chunk is full, it keeps
     /// what fits and returns the rest, with the new sample last.
+    ///
+    /// O(1) amortised: a raw append, and every [`BLOCK_LEN`] samples one block encoding.
+    #[inline]
     pub fn push(&mut self, ts: i64, v: f64) -> std::result::Result<(), Overflow> {
         debug_assert!(self.is_empty() || ts > self.end());
-        if (self.ts.len() + 1) * 16 > self.budget.max(16) {
+        if self.full {
             return Err(Overflow { ts: vec![ts], vals: vec![v] });
         }
-        self.ts.push(ts);
-        self.vals.push(v);
+        if self.encoding == Encoding::Uncompressed {
+            if uncompressed::len(&self.data) >= uncompressed::capacity(self.budget as usize) {
+                self.full = true;
+                return Err(Overflow { ts: vec![ts], vals: vec![v] });
+            }
+            if self.data.capacity() == self.data.len() {
+                // Grow geometrically, never beyond the budget.
+                let cap = uncompressed::capacity(self.budget as usize) * uncompressed::SAMPLE_BYTES;
+                let want = (self.data.len() * 2).max(4 * uncompressed::SAMPLE_BYTES).min(cap);
+                self.data.reserve_exact(want - self.data.len());
+            }
+            uncompressed::push(&mut self.data, ts, v);
+            self.summary.push(ts, v);
+            return Ok(());
+        }
+        let n = self.tail.push(ts, v, &self.summary);
         self.summary.push(ts, v);
+        if n >= BLOCK_LEN {
+            return self.seal(false);
+        }
         Ok(())
+    }
+
+    /// Seals the tail into a block. If it does not fit the budget, seals the longest prefix
+    /// that fits (halving; at least one sample when the chunk has no block yet) and returns
+    /// the rest as an overflow; the chunk is then full.
+    /// With `keep_on_misfit` (compaction), a misfit leaves everything as it was instead.
+    #[cold]
+    #[inline(never)]
+    fn seal(&mut self, keep_on_misfit: bool) -> std::result::Result<(), Overflow> {
+        let tail = &self.tail;
+        let n = tail.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let mut ts = [0i64; BLOCK_LEN];
+        tail.timestamps(self.summary.end, &mut ts);
+        let vals = tail.vals();
+        let base = tail.base();
+        let prev = if self.data.is_empty() { None } else { Some(base.end) };
+        let room = self.data_budget().saturating_sub(self.data.len());
+        let (data, last_g) = (&mut self.data, &mut self.last_g);
+        let sealed = BLOCK_BUF.with(|cell| {
+            let mut buf = cell.borrow_mut();
+            let g0 = *last_g;
+            let mut append = |buf: &[u8], g: u64| {
+                data.reserve_exact(buf.len());
+                data.extend_from_slice(buf);
+                *last_g = g;
+            };
+            buf.clear();
+            let g = block::encode(&ts[..n], vals, prev, g0, &mut buf);
+            if buf.len() <= room {
+                append(&buf, g);
+                return n;
+            }
+            if keep_on_misfit {
+                return 0;
+            }
+            // The chunk is full. Seal the longest prefix that fits (halving; down to one sample
+            // in a chunk without blocks, which always fits the minimum budget).
+            let mut k = n / 2;
+            let min = if prev.is_some() { BLOCK_LEN / 8 } else { 1 };
+            while k >= min.max(1) {
+                buf.clear();
+                let g = block::encode(&ts[..k], &vals[..k], prev, g0, &mut buf);
+                if buf.len() <= room {
+                    append(&buf, g);
+                    return k;
+                }
+                k /= 2;
+            }
+            0
+        });
+        if sealed == n {
+            self.tail.clear();
+            return Ok(());
+        }
+        if keep_on_misfit {
+            return Err(Overflow::default());
+        }
+        let mut s = base;
+        for i in 0..sealed {
+            s.push(ts[i], vals[i]);
+        }
+        let over = Overflow { ts: ts[sealed..n].to_vec(), vals: vals[sealed..n].to_vec() };
+        self.summary = s;
+        self.full = true;
+        self.tail.free();
+        self.data.shrink_to_fit();
+        Err(over)
+    }
+
+    /// Seals the tail into a (partial) block when it fits the budget, releasing its memory.
+    /// For chunks that will take no more appends (e.g. rebuilt in the middle of a series);
+    /// appends after it still work. Returns whether the chunk now holds no raw tail.
+    pub fn seal_tail(&mut self) -> bool {
+        if self.encoding == Encoding::Uncompressed {
+            self.data.shrink_to_fit();
+            return true;
+        }
+        if self.seal(true).is_ok() {
+            self.tail.free();
+            return true;
+        }
+        false
+    }
+
+    /// The blocks, in time order: header-only views decoded on demand (see [`Block`]).
+    pub fn blocks(&self) -> Blocks<'_> {
+        Blocks::new(self)
+    }
+
+    /// The newest sample.
+    pub fn last_sample(&self) -> Option<(i64, f64)> {
+        if let Some(&v) = self.tail.vals().last() {
+            return Some((self.summary.end, v));
+        }
+        let b = self.blocks().filter_map(|b| b.ok()).last()?;
+        let mut bt = [0i64; MAX_BLOCK_LEN];
+        let mut bv = [0f64; MAX_BLOCK_LEN];
+        b.decode(&mut bt, &mut bv).ok()?;
+        Some((bt[b.len() - 1], bv[b.len() - 1]))
     }
 
     /// Appends every sample to `ts` / `vals`.
     pub fn decode_into(&self, ts: &mut Vec<i64>, vals: &mut Vec<f64>) -> Result<()> {
-        ts.extend_from_slice(&self.ts);
-        vals.extend_from_slice(&self.vals);
+        ts.reserve(self.len());
+        vals.reserve(self.len());
+        for b in self.blocks() {
+            b?.decode_into(ts, vals)?;
+        }
         Ok(())
     }
 
-    /// Appends the samples with `from <= ts <= to`.
+    /// Appends the samples with `from <= ts <= to`, decoding only the blocks that overlap.
     pub fn decode_range_into(
         &self,
         from: i64,
@@ -136,67 +388,136 @@ impl Chunk {
         ts: &mut Vec<i64>,
         vals: &mut Vec<f64>,
     ) -> Result<()> {
-        let lo = self.ts.partition_point(|&t| t < from);
-        let hi = self.ts.partition_point(|&t| t <= to);
-        if lo < hi {
-            ts.extend_from_slice(&self.ts[lo..hi]);
-            vals.extend_from_slice(&self.vals[lo..hi]);
+        if self.is_empty() || from > to || self.end() < from || self.start() > to {
+            return Ok(());
+        }
+        // Only the tail is concerned (the newest samples, e.g. the last one): skip the headers.
+        if self.tail.len() > 0 && !self.data.is_empty() && from > self.tail.base().end {
+            if let Some(b) = self.blocks().tail_block() {
+                b.decode_range_into(from, to, ts, vals)?;
+            }
+            return Ok(());
+        }
+        for b in self.blocks() {
+            let b = b?;
+            if b.end() < from {
+                continue;
+            }
+            if b.start() > to {
+                break;
+            }
+            b.decode_range_into(from, to, ts, vals)?;
         }
         Ok(())
     }
 
-    /// Bytes of encoded sample data.
+    /// Bytes of encoded sample data (what the budget bounds; the raw tail is not encoded yet).
     pub fn data_bytes(&self) -> usize {
-        self.ts.len() * 16
+        self.data.len()
     }
 
-    /// Bytes of memory this chunk holds (allocations and the struct itself).
+    /// Bytes of memory this chunk holds: the struct, the encoded data's allocation and the tail.
     pub fn mem_bytes(&self) -> usize {
-        std::mem::size_of::<Chunk>() + self.ts.capacity() * 8 + self.vals.capacity() * 8
+        std::mem::size_of::<Chunk>() + self.data.capacity() + self.tail.mem_bytes()
     }
 
-    /// Serialises the chunk (for snapshots).
+    /// Serialises the chunk (for snapshots); see the layout in the module documentation.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         out.push(match self.encoding {
             Encoding::Compressed => 0,
             Encoding::Uncompressed => 1,
         });
-        out.extend_from_slice(&(self.budget as u32).to_le_bytes());
-        out.extend_from_slice(&(self.ts.len() as u32).to_le_bytes());
-        for (&t, &v) in self.ts.iter().zip(&self.vals) {
-            out.extend_from_slice(&t.to_le_bytes());
-            out.extend_from_slice(&v.to_bits().to_le_bytes());
+        out.push(self.full as u8);
+        varint::put(out, self.budget as u64);
+        match self.encoding {
+            Encoding::Uncompressed => {
+                varint::put(out, uncompressed::len(&self.data) as u64);
+                out.extend_from_slice(&self.data);
+            }
+            Encoding::Compressed => {
+                varint::put(out, self.data.len() as u64);
+                out.extend_from_slice(&self.data);
+                match Some(&self.tail).filter(|t| t.len() > 0) {
+                    None => out.push(0),
+                    Some(t) => {
+                        let n = t.len();
+                        varint::put(out, n as u64);
+                        let mut ts = [0i64; BLOCK_LEN];
+                        t.timestamps(self.summary.end, &mut ts);
+                        let prev = if self.data.is_empty() { None } else { Some(t.base().end) };
+                        block::encode(&ts[..n], t.vals(), prev, self.last_g, out);
+                    }
+                }
+            }
         }
     }
 
     /// Reads a chunk written by [`Chunk::write_to`], validating everything.
     pub fn read_from(bytes: &[u8], pos: &mut usize) -> Result<Chunk> {
-        let mut take = |n: usize| -> Result<&[u8]> {
-            let end = pos.checked_add(n).filter(|&e| e <= bytes.len());
-            let end = end.ok_or_else(|| Error::corrupt("truncated chunk"))?;
-            let s = &bytes[*pos..end];
-            *pos = end;
-            Ok(s)
-        };
-        let encoding = match take(1)?[0] {
+        let mut cur = Cursor::new(bytes, *pos);
+        let encoding = match cur.u8()? {
             0 => Encoding::Compressed,
             1 => Encoding::Uncompressed,
             e => return Err(Error::corrupt(format!("unknown chunk encoding {e}"))),
         };
-        let budget = u32::from_le_bytes(take(4)?.try_into().unwrap_or_default()) as usize;
-        let n = u32::from_le_bytes(take(4)?.try_into().unwrap_or_default()) as usize;
-        let raw = take(n.checked_mul(16).ok_or_else(|| Error::corrupt("chunk length"))?)?;
-        let mut c = Chunk::new(encoding, budget);
-        for s in raw.chunks_exact(16) {
-            let t = i64::from_le_bytes(s[..8].try_into().unwrap_or_default());
-            let v = f64::from_bits(u64::from_le_bytes(s[8..].try_into().unwrap_or_default()));
-            if t < 0 || (!c.is_empty() && t <= c.end()) {
-                return Err(Error::corrupt("chunk timestamps out of order"));
-            }
-            c.ts.push(t);
-            c.vals.push(v);
-            c.summary.push(t, v);
+        let flags = cur.u8()?;
+        if flags & !1 != 0 {
+            return Err(Error::corrupt("chunk flags"));
         }
+        let budget = cur.varint_max(u32::MAX as u64, "chunk budget")? as usize;
+        let mut c = Chunk::new(encoding, budget);
+        c.full = flags & 1 != 0;
+        match encoding {
+            Encoding::Uncompressed => {
+                let n =
+                    cur.varint_max(uncompressed::capacity(budget) as u64, "chunk sample count")?;
+                let raw = cur.bytes(n as usize * uncompressed::SAMPLE_BYTES)?;
+                uncompressed::validate(raw)?;
+                c.data = raw.to_vec();
+                for i in 0..n as usize {
+                    c.summary.push(uncompressed::ts_at(raw, i), uncompressed::val_at(raw, i));
+                }
+            }
+            Encoding::Compressed => {
+                let len = cur.varint_max(c.data_budget() as u64, "chunk data length")? as usize;
+                let data = cur.bytes(len)?;
+                let mut bt = [0i64; MAX_BLOCK_LEN];
+                let mut bv = [0f64; MAX_BLOCK_LEN];
+                let (mut at, mut prev, mut prev_g, mut first) = (0, 0i64, 1u64, true);
+                while at < data.len() {
+                    let h = block::read_header(data, at, prev, prev_g, first)?;
+                    block::decode_ts(&h, data, &mut bt, true)?;
+                    block::decode_vals(&h, data, &mut bv, true)?;
+                    for i in 0..h.count {
+                        c.summary.push(bt[i], bv[i]);
+                    }
+                    (at, prev, prev_g, first) = (h.next, h.end, h.g, false);
+                }
+                c.data = data.to_vec();
+                c.last_g = prev_g;
+                let tail_n = cur.varint_max(BLOCK_LEN as u64 - 1, "tail length")? as usize;
+                if tail_n > 0 {
+                    if c.full {
+                        return Err(Error::corrupt("full chunk with a tail"));
+                    }
+                    let h = block::read_header(bytes, cur.pos(), prev, prev_g, first)?;
+                    if h.count != tail_n {
+                        return Err(Error::corrupt("tail length"));
+                    }
+                    block::decode_ts(&h, bytes, &mut bt, true)?;
+                    block::decode_vals(&h, bytes, &mut bv, true)?;
+                    for i in 0..tail_n {
+                        c.tail.push(bt[i], bv[i], &c.summary);
+                        c.summary.push(bt[i], bv[i]);
+                    }
+                    cur = Cursor::new(bytes, h.next);
+                }
+            }
+        }
+        *pos = cur.pos();
         Ok(c)
     }
 }
+
+#[cfg(test)]
+mod tests;

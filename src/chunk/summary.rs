@@ -27,6 +27,11 @@ pub struct Summary {
     pub sum: f64,
     /// Sum of squares of the non-NaN values, in time order.
     pub sum_sq: f64,
+    /// Timestamp of the first sample holding `min` (0 when there is none). Kept for M4
+    /// viewports (`query::viewport`), which fold whole chunks without decoding them.
+    pub min_ts: i64,
+    /// Timestamp of the first sample holding `max` (0 when there is none).
+    pub max_ts: i64,
 }
 
 impl Default for Summary {
@@ -42,6 +47,8 @@ impl Default for Summary {
             max: f64::NEG_INFINITY,
             sum: 0.0,
             sum_sq: 0.0,
+            min_ts: 0,
+            max_ts: 0,
         }
     }
 }
@@ -79,9 +86,11 @@ impl Summary {
         self.last = Some((ts, v));
         if v < self.min {
             self.min = v;
+            self.min_ts = ts;
         }
         if v > self.max {
             self.max = v;
+            self.max_ts = ts;
         }
         self.sum += v;
         self.sum_sq += v * v;
@@ -105,8 +114,16 @@ impl Summary {
         if later.last.is_some() {
             self.last = later.last;
         }
-        self.min = self.min.min(later.min);
-        self.max = self.max.max(later.max);
+        // Strict comparisons, as in `push`: the first sample holding the extreme wins, so a
+        // merge equals pushing the samples one by one (-0.0 / 0.0 ties included).
+        if later.min < self.min {
+            self.min = later.min;
+            self.min_ts = later.min_ts;
+        }
+        if later.max > self.max {
+            self.max = later.max;
+            self.max_ts = later.max_ts;
+        }
         self.sum += later.sum;
         self.sum_sq += later.sum_sq;
     }
@@ -125,6 +142,7 @@ mod tests {
         assert_eq!(s.first, Some((2, 2.0)));
         assert_eq!(s.last, Some((3, -1.0)));
         assert_eq!((s.min, s.max, s.sum, s.sum_sq), (-1.0, 2.0, 1.0, 5.0));
+        assert_eq!((s.min_ts, s.max_ts), (3, 2));
     }
 
     #[test]
