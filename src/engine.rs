@@ -1,9 +1,17 @@
-//! The engine: keys to series, and every operation on them.
+//! The engine: keys mapped to series, and every operation on them.
+//!
+//! Series live in slots addressed by a dense id (`SeriesId`), so the label index and compaction
+//! rules refer to series by id and RENAME only changes the key map.
 
 use std::collections::HashMap;
 
+use crate::compaction::{self, Rule};
 use crate::error::{Error, Result};
-use crate::series::{DuplicatePolicy, Series, SeriesOptions};
+use crate::index::{Filter, LabelIndex};
+use crate::series::{AddOutcome, DuplicatePolicy, Series, SeriesOptions};
+
+/// Dense identifier of a series slot.
+pub type SeriesId = u32;
 
 /// Options of one TS.ADD beyond the sample itself.
 #[derive(Debug, Clone, Default)]
@@ -14,10 +22,90 @@ pub struct AddOptions {
     pub create: SeriesOptions,
 }
 
+/// TS.ALTER: the options to change; `None` leaves one as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlterOptions {
+    /// RETENTION.
+    pub retention_ms: Option<u64>,
+    /// CHUNK_SIZE (for chunks created from now on).
+    pub chunk_size: Option<usize>,
+    /// DUPLICATE_POLICY.
+    pub duplicate_policy: Option<DuplicatePolicy>,
+    /// IGNORE maxTimeDiff maxValDiff.
+    pub ignore: Option<(u64, f64)>,
+    /// LABELS: replaces the whole set.
+    pub labels: Option<Vec<(String, String)>>,
+}
+
+/// One compaction rule as TS.INFO lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    /// Destination key.
+    pub dest: String,
+    /// Bucket duration in ms.
+    pub bucket_ms: i64,
+    /// Aggregator name (lower case, e.g. `avg`).
+    pub aggregator: String,
+    /// Bucket alignment timestamp.
+    pub align: i64,
+}
+
+/// One chunk as TS.INFO DEBUG lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkInfo {
+    /// First timestamp.
+    pub start: i64,
+    /// Last timestamp.
+    pub end: i64,
+    /// Samples.
+    pub samples: usize,
+    /// Bytes of encoded data.
+    pub bytes: usize,
+}
+
+/// What TS.INFO reports about a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    /// Visible samples.
+    pub total_samples: u64,
+    /// Bytes held by the series.
+    pub memory_usage: usize,
+    /// First visible timestamp (0 when empty).
+    pub first_timestamp: i64,
+    /// Newest timestamp (0 when empty).
+    pub last_timestamp: i64,
+    /// The options (retention, chunk size, encoding, policy, IGNORE, labels).
+    pub options: SeriesOptions,
+    /// Number of chunks.
+    pub chunk_count: usize,
+    /// Key of the series this one is the compaction destination of.
+    pub source_key: Option<String>,
+    /// Compaction rules of this series, in creation order.
+    pub rules: Vec<RuleInfo>,
+    /// The chunks.
+    pub chunks: Vec<ChunkInfo>,
+}
+
+/// A series and what the engine knows about it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The key.
+    pub key: String,
+    /// The data.
+    pub series: Series,
+    /// The series this one is the compaction destination of.
+    pub source: Option<SeriesId>,
+    /// Compaction rules of this series (it is their source), in creation order.
+    pub rules: Vec<Rule>,
+}
+
 /// A time-series database: keys mapped to series.
 #[derive(Debug, Default)]
 pub struct Engine {
-    series: HashMap<String, Series>,
+    by_key: HashMap<String, SeriesId>,
+    slots: Vec<Option<Entry>>,
+    free: Vec<SeriesId>,
+    index: LabelIndex,
 }
 
 impl Engine {
@@ -28,50 +116,346 @@ impl Engine {
 
     /// Number of series.
     pub fn len(&self) -> usize {
-        self.series.len()
+        self.by_key.len()
     }
 
     /// True when no series exists.
     pub fn is_empty(&self) -> bool {
-        self.series.is_empty()
+        self.by_key.is_empty()
+    }
+
+    /// The id of `key`.
+    pub fn id(&self, key: &str) -> Option<SeriesId> {
+        self.by_key.get(key).copied()
+    }
+
+    /// The entry of `id`.
+    pub fn entry(&self, id: SeriesId) -> Option<&Entry> {
+        self.slots.get(id as usize)?.as_ref()
+    }
+
+    /// The entry of `id`, mutably (compaction upkeep).
+    pub(crate) fn entry_mut(&mut self, id: SeriesId) -> Option<&mut Entry> {
+        self.slots.get_mut(id as usize)?.as_mut()
     }
 
     /// The series stored under `key`.
-    pub fn get_series(&self, key: &str) -> Result<&Series> {
-        self.series.get(key).ok_or_else(Error::key_not_found)
+    pub fn series(&self, key: &str) -> Result<&Series> {
+        let id = self.id(key).ok_or_else(Error::key_not_found)?;
+        Ok(&self.entry(id).ok_or_else(Error::key_not_found)?.series)
+    }
+
+    /// Every entry, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (SeriesId, &Entry)> {
+        self.slots.iter().enumerate().filter_map(|(i, e)| Some((i as SeriesId, e.as_ref()?)))
+    }
+
+    /// Every entry in id order (snapshots).
+    pub fn entries_in_order(&self) -> Vec<(SeriesId, &Entry)> {
+        self.entries().collect()
+    }
+
+    /// An engine holding `entries`, their ids in order (snapshot restore). Keys must be unique.
+    pub(crate) fn from_entries(entries: Vec<Entry>) -> Result<Engine> {
+        let mut engine = Engine::new();
+        for e in entries {
+            if engine.by_key.contains_key(&e.key) {
+                return Err(Error::corrupt(format!("duplicate key {:?}", e.key)));
+            }
+            let id = engine.slots.len() as SeriesId;
+            engine.by_key.insert(e.key.clone(), id);
+            engine.index.insert(id, &e.series.options().labels);
+            engine.slots.push(Some(e));
+        }
+        engine.index.shrink_to_fit();
+        Ok(engine)
+    }
+
+    /// The whole database as bytes (see [`crate::snapshot`]).
+    pub fn snapshot(&self) -> Vec<u8> {
+        crate::snapshot::write(self)
+    }
+
+    /// A database rebuilt from [`Engine::snapshot`] bytes; corrupt input is an error.
+    pub fn restore(bytes: &[u8]) -> Result<Engine> {
+        crate::snapshot::read(bytes)
+    }
+
+    /// Every key, in byte-lexicographic order.
+    pub fn sorted_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.by_key.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    fn insert(&mut self, key: &str, series: Series) -> SeriesId {
+        let labels = series.options().labels.clone();
+        let entry = Entry { key: key.to_owned(), series, source: None, rules: Vec::new() };
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize] = Some(entry);
+                id
+            }
+            None => {
+                self.slots.push(Some(entry));
+                (self.slots.len() - 1) as SeriesId
+            }
+        };
+        self.by_key.insert(key.to_owned(), id);
+        self.index.insert(id, &labels);
+        id
+    }
+
+    /// The label index.
+    pub fn index(&self) -> &LabelIndex {
+        &self.index
+    }
+
+    /// The ids of the series matching `filter`, ascending.
+    pub fn query_ids(&self, filter: &Filter) -> Vec<SeriesId> {
+        self.index.query(filter)
+    }
+
+    /// The keys matching `filter`, in byte-lexicographic order (TS.QUERYINDEX).
+    pub fn query_index(&self, filter: &Filter) -> Vec<&str> {
+        let mut keys: Vec<&str> =
+            self.query_ids(filter).into_iter().filter_map(|id| Some(self.entry(id)?.key.as_str())).collect();
+        keys.sort_unstable();
+        keys
     }
 
     /// TS.CREATE: a new empty series.
-    pub fn create(&mut self, key: &str, opts: SeriesOptions) -> Result<()> {
-        if self.series.contains_key(key) {
+    pub fn create(&mut self, key: &str, opts: SeriesOptions) -> Result<SeriesId> {
+        if self.by_key.contains_key(key) {
             return Err(Error::key_exists());
         }
-        self.series.insert(key.to_owned(), Series::new(opts));
+        Ok(self.insert(key, Series::new(opts)))
+    }
+
+    /// TS.ALTER: changes the given options.
+    pub fn alter(&mut self, key: &str, alter: AlterOptions) -> Result<()> {
+        let id = self.id(key).ok_or_else(Error::key_not_found)?;
+        let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
+        if let Some(r) = alter.retention_ms {
+            entry.series.set_retention(r);
+        }
+        let o = entry.series.options_mut();
+        if let Some(c) = alter.chunk_size {
+            o.chunk_size = c;
+        }
+        if let Some(p) = alter.duplicate_policy {
+            o.duplicate_policy = Some(p);
+        }
+        if let Some((t, v)) = alter.ignore {
+            o.ignore_max_time_diff = t;
+            o.ignore_max_val_diff = v;
+        }
+        if let Some(labels) = alter.labels {
+            let old = std::mem::replace(&mut o.labels, labels.clone());
+            self.index.remove(id, &old);
+            self.index.insert(id, &labels);
+        }
         Ok(())
     }
 
-    /// TS.ADD: adds one sample, creating the series when needed. Returns the timestamp.
+    /// TS.ADD: adds one sample, creating the series when needed. Returns the timestamp written,
+    /// or the newest timestamp when IGNORE drops the sample.
     pub fn add(&mut self, key: &str, ts: i64, value: f64, opts: &AddOptions) -> Result<i64> {
         if ts < 0 {
             return Err(Error::invalid("ERR TSDB: invalid timestamp, must be a nonnegative integer"));
         }
-        let series = match self.series.get_mut(key) {
-            Some(s) => s,
-            None => self.series.entry(key.to_owned()).or_insert_with(|| Series::new(opts.create.clone())),
+        let id = match self.id(key) {
+            Some(id) => id,
+            None => self.insert(key, Series::new(opts.create.clone())),
         };
-        series.add(ts, value, opts.on_duplicate)
+        self.add_to(id, ts, value, opts.on_duplicate)
     }
 
-    /// TS.RANGE without options: the samples with `from <= ts <= to`.
+    /// Adds a sample to an existing series (TS.ADD, TS.MADD, TS.INCRBY after parsing). Returns
+    /// the timestamp written, or the newest timestamp when IGNORE drops the sample.
+    pub fn add_to(&mut self, id: SeriesId, ts: i64, value: f64, on_dup: Option<DuplicatePolicy>) -> Result<i64> {
+        match self.write(id, ts, value, on_dup)? {
+            AddOutcome::Ignored => Ok(self.series_by_id(id).and_then(Series::last).map_or(ts, |(t, _)| t)),
+            _ => Ok(ts),
+        }
+    }
+
+    /// Writes one sample and keeps the series' compaction rules up to date.
+    fn write(&mut self, id: SeriesId, ts: i64, value: f64, on_dup: Option<DuplicatePolicy>) -> Result<AddOutcome> {
+        let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
+        let is_dest = entry.source.is_some();
+        let outcome = entry.series.add(ts, value, on_dup, is_dest)?;
+        if outcome != AddOutcome::Ignored && !entry.rules.is_empty() {
+            compaction::on_write(self, id, ts, outcome)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Adds many samples to one series (the typed `addMany`), all or nothing: a bad timestamp,
+    /// or a sample the series would refuse (duplicate under BLOCK, older than retention), fails
+    /// the whole batch and changes nothing. Creates the series with `opts.create` when needed.
+    /// Returns how many samples were written (IGNOREd ones excluded).
+    pub fn add_many(&mut self, key: &str, ts: &[i64], vals: &[f64], opts: &AddOptions) -> Result<usize> {
+        if ts.len() != vals.len() {
+            return Err(Error::invalid("ERR TSDB: timestamps and values differ in length"));
+        }
+        if ts.iter().any(|&t| t < 0) {
+            return Err(Error::invalid("ERR TSDB: invalid timestamp, must be a nonnegative integer"));
+        }
+        if ts.is_empty() {
+            return Ok(0);
+        }
+        let (id, created) = match self.id(key) {
+            Some(id) => (id, false),
+            None => (self.insert(key, Series::new(opts.create.clone())), true),
+        };
+        let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
+        let is_dest = entry.source.is_some();
+        let result = if entry.rules.is_empty() {
+            entry.series.add_batch(ts, vals, opts.on_duplicate, is_dest)
+        } else {
+            // Rules need every sample: check the batch, then add one by one.
+            entry.series.check_batch(ts, vals, opts.on_duplicate, is_dest).and_then(|()| {
+                let mut written = 0;
+                for (&t, &v) in ts.iter().zip(vals) {
+                    written += usize::from(self.write(id, t, v, opts.on_duplicate)? != AddOutcome::Ignored);
+                }
+                Ok(written)
+            })
+        };
+        if result.is_err() && created {
+            self.delete_keys(&[key.to_owned()]);
+        }
+        result
+    }
+
+    /// TS.MADD: one result per sample; never creates a series.
+    pub fn madd(&mut self, samples: &[(String, i64, f64)]) -> Vec<Result<i64>> {
+        samples
+            .iter()
+            .map(|(key, ts, v)| {
+                let id = self.id(key).ok_or_else(|| Error::new(crate::ErrorKind::NotFound, "ERR TSDB: the key is not a TSDB key"))?;
+                self.add_to(id, *ts, *v, None)
+            })
+            .collect()
+    }
+
+    /// TS.INCRBY / TS.DECRBY after parsing: adds `delta` to the newest value at `ts` (`None` =
+    /// `now_ms`), creating the series with `create` when needed.
+    pub fn incr_by(&mut self, key: &str, delta: f64, ts: Option<i64>, now_ms: i64, create: &SeriesOptions) -> Result<i64> {
+        let ts = ts.unwrap_or(now_ms);
+        if ts < 0 {
+            return Err(Error::invalid("ERR TSDB: invalid timestamp, must be a nonnegative integer"));
+        }
+        let id = match self.id(key) {
+            Some(id) => id,
+            None => self.insert(key, Series::new(create.clone())),
+        };
+        let series = &self.entry(id).ok_or_else(Error::key_not_found)?.series;
+        let (last_ts, last_v) = series.last().unwrap_or((0, 0.0));
+        if series.last().is_some() && ts < last_ts {
+            return Err(Error::rejected("TSDB: timestamp must be equal to or higher than the maximum existing timestamp"));
+        }
+        if last_v.is_nan() {
+            return Err(Error::rejected("ERR TSDB: cannot increment/decrement NaN value"));
+        }
+        self.add_to(id, ts, last_v + delta, Some(DuplicatePolicy::Last))
+    }
+
+    /// TS.DEL: removes the samples with `from <= ts <= to`; returns how many.
+    pub fn delete_range(&mut self, key: &str, from: i64, to: i64) -> Result<u64> {
+        let id = self.id(key).ok_or_else(Error::key_not_found)?;
+        let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
+        let n = entry.series.delete_range(from, to)?;
+        if n > 0 && !entry.rules.is_empty() {
+            compaction::on_delete(self, id, from, to)?;
+        }
+        Ok(n)
+    }
+
+    /// The series of `id`.
+    pub fn series_by_id(&self, id: SeriesId) -> Option<&Series> {
+        self.entry(id).map(|e| &e.series)
+    }
+
+    /// The raw samples of `key` with `from <= ts <= to` (retention applied).
     pub fn range(&self, key: &str, from: i64, to: i64) -> Result<(Vec<i64>, Vec<f64>)> {
-        let series = self.get_series(key)?;
+        let series = self.series(key)?;
         let (mut ts, mut vals) = (Vec::new(), Vec::new());
         series.range_into(from, to, &mut ts, &mut vals)?;
         Ok((ts, vals))
     }
 
+    /// TS.INFO.
+    pub fn info(&self, key: &str) -> Result<Info> {
+        let id = self.id(key).ok_or_else(Error::key_not_found)?;
+        let entry = self.entry(id).ok_or_else(Error::key_not_found)?;
+        let s = &entry.series;
+        Ok(Info {
+            total_samples: s.total_samples(),
+            memory_usage: s.mem_bytes() + entry.key.capacity(),
+            first_timestamp: s.first().map_or(0, |(t, _)| t),
+            last_timestamp: s.last().map_or(0, |(t, _)| t),
+            options: s.options().clone(),
+            chunk_count: s.chunks().len(),
+            source_key: entry.source.and_then(|id| self.entry(id)).map(|e| e.key.clone()),
+            rules: entry.rules.iter().filter_map(|r| r.info(self)).collect(),
+            chunks: s
+                .chunks()
+                .iter()
+                .map(|c| ChunkInfo { start: c.start(), end: c.end(), samples: c.len(), bytes: c.data_bytes() })
+                .collect(),
+        })
+    }
+
+    /// DEL: removes whole series; returns how many existed.
+    pub fn delete_keys(&mut self, keys: &[String]) -> u64 {
+        let mut n = 0;
+        for key in keys {
+            if let Some(id) = self.by_key.remove(key) {
+                if let Some(e) = self.slots[id as usize].take() {
+                    self.index.remove(id, &e.series.options().labels);
+                }
+                self.free.push(id);
+                for e in self.slots.iter_mut().flatten() {
+                    if e.source == Some(id) {
+                        e.source = None;
+                    }
+                    e.rules.retain(|r| r.dest != id);
+                }
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// RENAME: moves a series (data, options, labels, rules) to a new key, replacing any series
+    /// already there.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<()> {
+        let id = self.id(from).ok_or_else(|| Error::new(crate::ErrorKind::NotFound, "ERR no such key"))?;
+        if from == to {
+            return Ok(());
+        }
+        self.delete_keys(&[to.to_owned()]);
+        self.by_key.remove(from);
+        self.by_key.insert(to.to_owned(), id);
+        if let Some(e) = self.entry_mut(id) {
+            e.key = to.to_owned();
+        }
+        Ok(())
+    }
+
+    /// FLUSHALL.
+    pub fn flush(&mut self) {
+        *self = Engine::new();
+    }
+
     /// Total bytes held by all series.
     pub fn mem_bytes(&self) -> usize {
-        self.series.iter().map(|(k, s)| k.len() + s.mem_bytes()).sum()
+        std::mem::size_of::<Engine>()
+            + self.index.mem_bytes()
+            + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+            + self.by_key.capacity() * (std::mem::size_of::<String>() + 8)
+            + self.entries().map(|(_, e)| 2 * e.key.capacity() + e.series.mem_bytes() - std::mem::size_of::<Series>()).sum::<usize>()
     }
 }

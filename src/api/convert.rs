@@ -1,6 +1,6 @@
 //! Conversions between engine values and JS values. Nothing here panics.
 
-use js_sys::{Array, Float64Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::command::Reply;
@@ -95,15 +95,46 @@ pub fn bound(v: &JsValue, open: i64, what: &str) -> Result<i64, JsValue> {
     }
 }
 
-/// `{ timestamps: Float64Array, values: Float64Array }` (copies).
-pub fn columns(ts: &[i64], vals: &[f64]) -> Object {
-    let obj = Object::new();
-    let t = Float64Array::new_with_length(ts.len() as u32);
-    let tf: Vec<f64> = ts.iter().map(|&t| t as f64).collect();
-    t.copy_from(&tf);
-    let v = Float64Array::new_with_length(vals.len() as u32);
-    v.copy_from(vals);
-    let _ = Reflect::set(&obj, &"timestamps".into(), &t);
-    let _ = Reflect::set(&obj, &"values".into(), &v);
-    obj
+/// Timestamps from JS numbers, each an integer in [0, 2^53).
+pub fn timestamps(ts: &[f64]) -> Result<Vec<i64>, JsValue> {
+    ts.iter()
+        .enumerate()
+        .map(|(i, &t)| timestamp(t, &format!("timestamp at index {i}")))
+        .collect()
+}
+
+/// A sample value from JS: any number but ±Infinity (TS.ADD's rule; NaN is a value).
+pub fn value(v: f64) -> Result<f64, JsValue> {
+    if v.is_infinite() {
+        Err(js_error(&Error::invalid_value()))
+    } else {
+        Ok(v)
+    }
+}
+
+/// Sets `obj[key] = value`.
+pub fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+/// `{ timestamp, value }` or null.
+pub fn sample(s: Option<(i64, f64)>) -> JsValue {
+    match s {
+        None => JsValue::NULL,
+        Some((t, v)) => {
+            let o = Object::new();
+            set(&o, "timestamp", t as f64);
+            set(&o, "value", v);
+            o.into()
+        }
+    }
+}
+
+/// Labels as a plain object (the first value of a repeated name wins).
+pub fn labels(labels: &[(String, String)]) -> Object {
+    let o = Object::new();
+    for (k, v) in labels.iter().rev() {
+        set(&o, k, v.as_str());
+    }
+    o
 }

@@ -5,9 +5,10 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::invalid;
+use super::convert::{invalid, js_error};
 use crate::chunk::Encoding;
-use crate::series::{validate_chunk_size, DuplicatePolicy, SeriesOptions};
+use crate::engine::AlterOptions;
+use crate::series::{validate_chunk_size, validate_labels, DuplicatePolicy, SeriesOptions};
 
 /// Labels as a JS object, in insertion order.
 #[derive(Debug, Default)]
@@ -41,7 +42,17 @@ pub struct IgnoreJs {
     max_val_diff: f64,
 }
 
-/// `create` / `add` options: see `CreateOptions` in the TypeScript declarations.
+impl IgnoreJs {
+    fn parse(&self) -> Result<(u64, f64), JsValue> {
+        let t = non_negative_int(self.max_time_diff, "ignore.maxTimeDiff")?;
+        if !(self.max_val_diff >= 0.0) {
+            return Err(invalid("ERR TSDB: IGNORE arguments cannot be negative"));
+        }
+        Ok((t, self.max_val_diff))
+    }
+}
+
+/// `create` / `add` options: see `CreateOptions` / `AddOptions` in the TypeScript declarations.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateOptionsJs {
@@ -55,6 +66,38 @@ pub struct CreateOptionsJs {
     on_duplicate: Option<String>,
 }
 
+/// `alter` options: see `AlterOptions` in the TypeScript declarations.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlterOptionsJs {
+    retention: Option<f64>,
+    chunk_size: Option<f64>,
+    duplicate_policy: Option<String>,
+    ignore: Option<IgnoreJs>,
+    labels: Option<Labels>,
+}
+
+/// `incrBy` / `decrBy` options: see `IncrByOptions` in the TypeScript declarations.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IncrOptionsJs {
+    timestamp: Option<f64>,
+    #[serde(flatten)]
+    create: CreateFieldsJs,
+}
+
+/// The series fields shared by every options object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateFieldsJs {
+    retention: Option<f64>,
+    encoding: Option<String>,
+    chunk_size: Option<f64>,
+    duplicate_policy: Option<String>,
+    ignore: Option<IgnoreJs>,
+    labels: Option<Labels>,
+}
+
 fn non_negative_int(v: f64, what: &str) -> Result<u64, JsValue> {
     if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= super::convert::MAX_SAFE {
         Ok(v as u64)
@@ -65,8 +108,18 @@ fn non_negative_int(v: f64, what: &str) -> Result<u64, JsValue> {
 
 fn policy(s: &str, what: &str) -> Result<DuplicatePolicy, JsValue> {
     DuplicatePolicy::parse(s).ok_or_else(|| {
-        invalid(format!("ERR TSDB: unknown {what} '{s}' (block, first, last, min, max or sum)"))
+        invalid(format!("ERR TSDB: Unknown DUPLICATE_POLICY '{s}' for {what} (block, first, last, min, max or sum)"))
     })
+}
+
+fn chunk_size(c: f64) -> Result<usize, JsValue> {
+    let c = non_negative_int(c, "chunkSize")?;
+    validate_chunk_size(c).map_err(|e| js_error(&e))
+}
+
+fn labels(l: Labels) -> Result<Vec<(String, String)>, JsValue> {
+    validate_labels(&l.0).map_err(|e| js_error(&e))?;
+    Ok(l.0)
 }
 
 /// Deserialises an options object (undefined / null = defaults) whose own keys must all be in
@@ -96,13 +149,14 @@ pub const CREATE_FIELDS: &[&str] = &["retention", "encoding", "chunkSize", "dupl
 /// Fields of `AddOptions`.
 pub const ADD_FIELDS: &[&str] =
     &["retention", "encoding", "chunkSize", "duplicatePolicy", "ignore", "labels", "onDuplicate"];
+/// Fields of `AlterOptions`.
+pub const ALTER_FIELDS: &[&str] = &["retention", "chunkSize", "duplicatePolicy", "ignore", "labels"];
+/// Fields of `IncrByOptions`.
+pub const INCR_FIELDS: &[&str] =
+    &["timestamp", "retention", "encoding", "chunkSize", "duplicatePolicy", "ignore", "labels"];
 
-impl CreateOptionsJs {
-    /// The series options these stand for, validated. `allow_on_duplicate` is true for `add`.
-    pub fn into_series_options(
-        self,
-        allow_on_duplicate: bool,
-    ) -> Result<(SeriesOptions, Option<DuplicatePolicy>), JsValue> {
+impl CreateFieldsJs {
+    fn into_series_options(self) -> Result<SeriesOptions, JsValue> {
         let mut o = SeriesOptions::default();
         if let Some(r) = self.retention {
             o.retention_ms = non_negative_int(r, "retention")?;
@@ -111,26 +165,31 @@ impl CreateOptionsJs {
             o.encoding = match e.to_ascii_lowercase().as_str() {
                 "compressed" => Encoding::Compressed,
                 "uncompressed" => Encoding::Uncompressed,
-                _ => return Err(invalid(format!("ERR TSDB: unknown encoding '{e}' (compressed or uncompressed)"))),
+                _ => return Err(invalid(format!("ERR TSDB: unknown ENCODING parameter '{e}' (compressed or uncompressed)"))),
             };
         }
         if let Some(c) = self.chunk_size {
-            let c = non_negative_int(c, "chunkSize")?;
-            o.chunk_size = validate_chunk_size(c).map_err(|e| super::convert::js_error(&e))?;
+            o.chunk_size = chunk_size(c)?;
         }
         if let Some(p) = self.duplicate_policy {
             o.duplicate_policy = Some(policy(&p, "duplicatePolicy")?);
         }
         if let Some(i) = self.ignore {
-            o.ignore_max_time_diff = non_negative_int(i.max_time_diff, "ignore.maxTimeDiff")?;
-            if !(i.max_val_diff >= 0.0 && i.max_val_diff.is_finite()) {
-                return Err(invalid("ERR TSDB: invalid ignore.maxValDiff: must be a finite number >= 0"));
-            }
-            o.ignore_max_val_diff = i.max_val_diff;
+            (o.ignore_max_time_diff, o.ignore_max_val_diff) = i.parse()?;
         }
         if let Some(l) = self.labels {
-            o.labels = l.0;
+            o.labels = labels(l)?;
         }
+        Ok(o)
+    }
+}
+
+impl CreateOptionsJs {
+    /// The series options these stand for, validated. `allow_on_duplicate` is true for `add`.
+    pub fn into_series_options(
+        self,
+        allow_on_duplicate: bool,
+    ) -> Result<(SeriesOptions, Option<DuplicatePolicy>), JsValue> {
         let on_dup = match self.on_duplicate {
             Some(_) if !allow_on_duplicate => {
                 return Err(invalid("ERR TSDB: invalid options: unknown field `onDuplicate`"))
@@ -138,6 +197,35 @@ impl CreateOptionsJs {
             Some(p) => Some(policy(&p, "onDuplicate")?),
             None => None,
         };
-        Ok((o, on_dup))
+        let fields = CreateFieldsJs {
+            retention: self.retention,
+            encoding: self.encoding,
+            chunk_size: self.chunk_size,
+            duplicate_policy: self.duplicate_policy,
+            ignore: self.ignore,
+            labels: self.labels,
+        };
+        Ok((fields.into_series_options()?, on_dup))
+    }
+}
+
+impl AlterOptionsJs {
+    /// The TS.ALTER changes, validated.
+    pub fn into_alter(self) -> Result<AlterOptions, JsValue> {
+        Ok(AlterOptions {
+            retention_ms: self.retention.map(|r| non_negative_int(r, "retention")).transpose()?,
+            chunk_size: self.chunk_size.map(chunk_size).transpose()?,
+            duplicate_policy: self.duplicate_policy.map(|p| policy(&p, "duplicatePolicy")).transpose()?,
+            ignore: self.ignore.map(|i| i.parse()).transpose()?,
+            labels: self.labels.map(labels).transpose()?,
+        })
+    }
+}
+
+impl IncrOptionsJs {
+    /// The timestamp (None = now) and the options of a series this creates.
+    pub fn into_parts(self) -> Result<(Option<i64>, SeriesOptions), JsValue> {
+        let ts = self.timestamp.map(|t| super::convert::timestamp(t, "timestamp")).transpose()?;
+        Ok((ts, self.create.into_series_options()?))
     }
 }

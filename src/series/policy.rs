@@ -48,13 +48,21 @@ impl DuplicatePolicy {
     }
 
     /// The value stored when `new` arrives at a timestamp already holding `old`.
+    ///
+    /// NaN (RedisTimeSeries 8.6): FIRST and LAST behave as usual; MIN, MAX and SUM refuse to mix
+    /// a NaN with a number (two NaNs stay NaN).
     pub fn resolve(self, old: f64, new: f64) -> Result<f64> {
+        const BLOCKED: &str =
+            "ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode";
+        const NAN_MIX: &str = "ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode, or either current or new value is NaN and DUPLICATE_POLICY is MAX/MIN/SUM";
+        let mixed = old.is_nan() != new.is_nan();
         Ok(match self {
-            DuplicatePolicy::Block => return Err(Error::rejected(
-                "ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode",
-            )),
+            DuplicatePolicy::Block => return Err(Error::rejected(BLOCKED)),
             DuplicatePolicy::First => old,
             DuplicatePolicy::Last => new,
+            DuplicatePolicy::Min | DuplicatePolicy::Max | DuplicatePolicy::Sum if mixed => {
+                return Err(Error::rejected(NAN_MIX))
+            }
             DuplicatePolicy::Min => {
                 if new < old { new } else { old }
             }
