@@ -31,12 +31,12 @@ fn typed_create_add_range() {
     for (t, v) in [(1000.0, 21.5), (3000.0, -0.0), (2000.0, 22.25)] {
         assert_eq!(db.add("temp", t, v, None).unwrap(), t);
     }
-    let r: JsValue = db.range("temp", None, None).unwrap().into();
+    let r: JsValue = db.range("temp", None, None, None).unwrap().into();
     assert_eq!(column(&r, "timestamps"), [1000.0, 2000.0, 3000.0]);
     let vals = column(&r, "values");
     assert_eq!(vals, [21.5, 22.25, 0.0]);
     assert!(vals[2].is_sign_negative(), "-0.0 round-trips bit-exactly");
-    let r: JsValue = db.range("temp", Some(JsValue::from(1500).unchecked_into()), Some(JsValue::from("+").unchecked_into())).unwrap().into();
+    let r: JsValue = db.range("temp", Some(JsValue::from(1500).unchecked_into()), Some(JsValue::from("+").unchecked_into()), None).unwrap().into();
     assert_eq!(column(&r, "timestamps"), [2000.0, 3000.0]);
 }
 
@@ -71,7 +71,7 @@ fn errors_throw_redis_texts_and_change_nothing() {
     for (cmd, msg) in cases {
         assert_eq!(error_message(db.command(cmd).map(JsValue::from).unwrap_err()), msg, "{cmd}");
     }
-    let r: JsValue = db.range("k", None, None).unwrap().into();
+    let r: JsValue = db.range("k", None, None, None).unwrap().into();
     assert_eq!(column(&r, "timestamps"), [1.0]);
     assert_eq!(column(&r, "values"), [1.0]);
 }
@@ -99,9 +99,9 @@ fn typed_api_rejects_bad_input_without_panicking() {
         error_message(e),
         "ERR TSDB: CHUNK_SIZE value must be a multiple of 8 in the range [48 .. 1048576]"
     );
-    assert!(db.range("k", Some(JsValue::from("soon").unchecked_into()), None).is_err());
+    assert!(db.range("k", Some(JsValue::from("soon").unchecked_into()), None, None).is_err());
     // The instance is still alive and unchanged.
-    let r: JsValue = db.range("k", None, None).unwrap().into();
+    let r: JsValue = db.range("k", None, None, None).unwrap().into();
     assert!(column(&r, "timestamps").is_empty());
     assert_eq!(db.add("k", 5.0, 2.0, None).unwrap(), 5.0);
 }

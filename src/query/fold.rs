@@ -1,0 +1,170 @@
+//! The hot loop: folding a decoded run of samples (one block at most, all in one bucket) into
+//! an [`Acc`].
+//!
+//! Why fast: the running sums must add in time order to stay bit-identical to 1.12's sequential
+//! sums, so their dependency chain (one add per sample) is the floor; everything else is taken
+//! off it. One pass adds the sum (and the sum of squares, only if a std / var aggregator needs
+//! it) in order, beside four independent lanes of `|v|` — whose total bounds every partial sum,
+//! so it proves at once that no overflow path is taken and, being NaN when a sample is NaN,
+//! that there is no NaN. Extremes, when needed, are a separate four-lane pass. Ends are read
+//! off the slice.
+//!
+//! Why correct: when the bound fails (NaN, huge values, avg already in its overflow path) the
+//! run is replayed through [`Acc::add`]; min and max are order-free except for the sign of a
+//! zero, so a zero extreme is recomputed in time order.
+
+use super::aggregator::{Acc, Need};
+
+/// Smallest and largest values of `vals` (no NaN), the first occurrence as a sequential scan
+/// with `<` / `>` would keep it.
+fn extremes(vals: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    let chunks = vals.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+            hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+        }
+    }
+    let (mut l, mut h) = (f64::INFINITY, f64::NEG_INFINITY);
+    for k in 0..4 {
+        l = if lo[k] < l { lo[k] } else { l };
+        h = if hi[k] > h { hi[k] } else { h };
+    }
+    for &v in rest {
+        l = if v < l { v } else { l };
+        h = if v > h { v } else { h };
+    }
+    if l == 0.0 || h == 0.0 {
+        // -0.0 and 0.0 compare equal: keep the sign of the first one, as a scan would.
+        (l, h) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in vals {
+            l = if v < l { v } else { l };
+            h = if v > h { v } else { h };
+        }
+    }
+    (l, h)
+}
+
+impl Acc {
+    /// Adds a run of samples later than every sample already added, updating only what `need`
+    /// says the aggregators read (the rest of the accumulator is then stale: finish only
+    /// aggregators within `need`). With [`Need::ALL`] the result equals [`Acc::add`] one by
+    /// one, bit for bit.
+    ///
+    /// ```
+    /// use tsdb_wasm::query::{Acc, Aggregator, Need};
+    /// let (ts, vs) = ([1, 2, 3, 4, 5], [0.5, -1.25, 3.0, 2.0, 0.25]);
+    /// let mut a = Acc::new();
+    /// a.add_run_for(&ts, &vs, Need::of(&[Aggregator::Avg]));
+    /// assert_eq!(Aggregator::Avg.finish(&a), Some(0.9));
+    /// ```
+    pub fn add_run_for(&mut self, ts: &[i64], vals: &[f64], need: Need) {
+        let n = ts.len().min(vals.len());
+        let (ts, vals) = (&ts[..n], &vals[..n]);
+        if n == 0 {
+            return;
+        }
+        let mut s = self.sum;
+        let mut s2 = self.sum_sq;
+        let mut a = [0.0f64; 4];
+        let chunks = vals.chunks_exact(4);
+        let rest = chunks.remainder();
+        if need.sum_sq {
+            for c in chunks {
+                for k in 0..4 {
+                    s += c[k];
+                    s2 += c[k] * c[k];
+                    a[k] += c[k].abs();
+                }
+            }
+            for &v in rest {
+                s += v;
+                s2 += v * v;
+                a[0] += v.abs();
+            }
+        } else {
+            for c in chunks {
+                for k in 0..4 {
+                    s += c[k];
+                    a[k] += c[k].abs();
+                }
+            }
+            for &v in rest {
+                s += v;
+                a[0] += v.abs();
+            }
+        }
+        let bound = (a[0] + a[1]) + (a[2] + a[3]);
+        if !self.can_fold(bound) {
+            for (&t, &v) in ts.iter().zip(vals) {
+                self.add(t, v);
+            }
+            return;
+        }
+        if need.extremes {
+            let (lo, hi) = extremes(vals);
+            if lo < self.min {
+                self.min = lo;
+            }
+            if hi > self.max {
+                self.max = hi;
+            }
+        }
+        self.sum = s;
+        if need.sum_sq {
+            self.sum_sq = s2;
+        }
+        self.count += n as u64;
+        if self.first.is_none() {
+            self.first = Some((ts[0], vals[0]));
+        }
+        self.last = Some((ts[n - 1], vals[n - 1]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_equal_samples_bit_for_bit() {
+        let ts: Vec<i64> = (0..203).collect();
+        for pattern in 0..6 {
+            let vs: Vec<f64> = ts
+                .iter()
+                .map(|&t| match pattern {
+                    0 => ((t * 37) % 101) as f64 / 7.0 - 5.0,
+                    1 => {
+                        if t % 2 == 0 {
+                            0.0
+                        } else {
+                            -0.0
+                        }
+                    }
+                    2 => {
+                        if t == 50 {
+                            f64::NAN
+                        } else {
+                            t as f64 * 0.1
+                        }
+                    }
+                    3 => 1e200 * (t as f64 - 100.0),
+                    4 => -0.0,
+                    _ => (t as f64).sin(),
+                })
+                .collect();
+            let mut one = Acc::new();
+            for (&t, &v) in ts.iter().zip(&vs) {
+                one.add(t, v);
+            }
+            let mut run = Acc::new();
+            for (c, d) in ts.chunks(61).zip(vs.chunks(61)) {
+                run.add_run(c, d);
+            }
+            assert_eq!(format!("{run:?}"), format!("{one:?}"), "pattern {pattern}");
+        }
+    }
+}
