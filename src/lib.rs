@@ -4,15 +4,19 @@
 
 pub mod chunk;
 pub mod command;
+pub mod compaction;
 pub mod engine;
 pub mod error;
+pub mod index;
+pub mod query;
 pub mod series;
+pub mod snapshot;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 
 pub use chunk::{Chunk, Encoding, Summary};
 pub use command::{execute, Reply};
-pub use engine::Engine;
+pub use engine::{AddOptions, AlterOptions, Engine, Info, SeriesId};
 pub use error::{Error, ErrorKind, Result};
-pub use series::{validate_chunk_size, DuplicatePolicy, Series, SeriesOptions};
+pub use series::{validate_chunk_size, validate_labels, DuplicatePolicy, Series, SeriesOptions};

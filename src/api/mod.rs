@@ -6,12 +6,16 @@
 
 mod convert;
 mod options;
+mod info;
+mod query;
+mod snapshot;
+mod write;
 
 use wasm_bindgen::prelude::*;
 
 use crate::command;
 use crate::engine::{AddOptions, Engine};
-use convert::{bound, columns, reply_to_js, timestamp as js_timestamp, OrJs};
+use convert::{reply_to_js, timestamp as js_timestamp, OrJs};
 use options::{from_js, CreateOptionsJs, ADD_FIELDS, CREATE_FIELDS};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -62,7 +66,7 @@ impl TimeSeriesDb {
     pub fn create(&mut self, key: &str, options: Option<CreateOptions>) -> Result<(), JsValue> {
         let opts: CreateOptionsJs = from_js(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), CREATE_FIELDS)?;
         let (opts, _) = opts.into_series_options(false)?;
-        self.engine.create(key, opts).or_js()
+        self.engine.create(key, opts).map(|_| ()).or_js()
     }
 
     /// TS.ADD: adds one sample (creating the series with `options` when it does not exist).
@@ -81,13 +85,7 @@ impl TimeSeriesDb {
         self.engine.add(key, ts, value, &add).map(|t| t as f64).or_js()
     }
 
-    /// TS.RANGE: the samples of `key` with `from <= ts <= to`, as Float64Array columns.
-    pub fn range(&self, key: &str, from: Option<RangeBound>, to: Option<RangeBound>) -> Result<Columns, JsValue> {
-        let from = bound(&from.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), 0, "from")?;
-        let to = bound(&to.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), i64::MAX, "to")?;
-        let (ts, vals) = self.engine.range(key, from, to).or_js()?;
-        Ok(JsValue::from(columns(&ts, &vals)).unchecked_into())
-    }
+    // range / revRange / viewport / createRule / deleteRule: query.rs.
 }
 
 impl Default for TimeSeriesDb {
