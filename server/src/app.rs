@@ -29,7 +29,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, SourceConfig};
-use crate::generator::Generator;
+use crate::generator::{backfill_origin, Generator};
 use crate::hub::Hub;
 use crate::replay::Replay;
 use crate::source::{spawn, Clock, Source, SourceHandle, SourceStats};
@@ -46,6 +46,9 @@ pub struct AppState {
     pub max_frame_samples: usize,
     pub status_interval: Duration,
     pub source_stats: Arc<SourceStats>,
+    /// Test hook (`--test-malformed-every`): a malformed frame after every N samples
+    /// frames; 0 = never.
+    pub test_malformed_every: u32,
 }
 
 async fn healthz() -> &'static str {
@@ -134,6 +137,25 @@ impl Server {
         let hub = Arc::new(Hub::new(cfg.limits.clone()));
         let clock = cfg.start_ms.map_or_else(Clock::new, Clock::starting_at);
         let source: Option<Box<dyn Source>> = match &cfg.source {
+            SourceConfig::Generator(g) if cfg.backfill => {
+                // Fill the resume buffer with the last buffer span of the deterministic
+                // stream (generator.rs, "Backfill"): capped by the buffer's sample bound.
+                let per_s = (g.hosts.max(1) * g.metrics.len()) as f64 * g.rate_hz;
+                let span_s = cfg
+                    .limits
+                    .buffer_seconds
+                    .min(cfg.limits.buffer_samples as f64 / per_s);
+                let now = clock.now_ms();
+                let origin = backfill_origin(now, (span_s * 1000.0) as i64);
+                let mut gen = Generator::new(g, &hub, origin).map_err(|e| e.to_string())?;
+                let n = gen
+                    .backfill(&hub, now, cfg.max_frame_samples)
+                    .map_err(|e| e.to_string())?;
+                if !cfg.quiet {
+                    eprintln!("tsdb-server: backfilled {n} samples ({span_s:.0} s) into the resume buffer");
+                }
+                Some(Box::new(gen))
+            }
             SourceConfig::Generator(g) => Some(Box::new(
                 Generator::new(g, &hub, clock.now_ms()).map_err(|e| e.to_string())?,
             )),
@@ -195,6 +217,7 @@ impl Server {
             max_frame_samples: cfg.max_frame_samples,
             status_interval: cfg.status_interval,
             source_stats,
+            test_malformed_every: cfg.test_malformed_every,
         });
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();

@@ -39,6 +39,10 @@ GENERATOR (the default source)
                               temperature,latency_p99,errors,requests        [all]
     --rate HZ                 samples per second per series, <= 1000 [10]
     --seed N                  random seed (same seed, same fleet)    [1]
+                              Giving --seed also backfills the resume buffer at start with
+                              the last --buffer-seconds of the deterministic stream, so a
+                              client that reconnects after a restart gets its gap back
+    --no-backfill             do not backfill, even with --seed
     --start-ms MS             pretend the server started at this time (ms since the
                               epoch) instead of now: with the same --seed and --rate the
                               values are then identical from run to run  [now]
@@ -63,6 +67,8 @@ STREAMING
 
 OTHER
     --quiet                   print only the listening line and errors
+    --test-malformed-every N  test hook: after every N samples frames, send each client
+                              one malformed frame (clients must count and skip it) [off]
     -h, --help                this text
     -V, --version             version
 ";
@@ -93,6 +99,11 @@ pub struct Config {
     pub max_frame_samples: usize,
     pub status_interval: Duration,
     pub quiet: bool,
+    /// Generator only: fill the resume buffer at start with the last `buffer_seconds` of
+    /// the (deterministic) stream. Set by an explicit `--seed`.
+    pub backfill: bool,
+    /// Test hook: a malformed frame after every N samples frames (0 = never).
+    pub test_malformed_every: u32,
 }
 
 impl Default for Config {
@@ -111,6 +122,8 @@ impl Default for Config {
             max_frame_samples: 20_000,
             status_interval: Duration::from_millis(1000),
             quiet: false,
+            backfill: false,
+            test_malformed_every: 0,
         }
     }
 }
@@ -175,6 +188,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(
     let mut replay: Option<ReplayConfig> = None;
     let (mut speed, mut time, mut looping, mut time_column) =
         (Speed::Auto(60.0), ReplayTime::Live, true, None);
+    let (mut seed_given, mut no_backfill) = (false, false);
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -190,6 +204,10 @@ pub fn parse_args<I: IntoIterator<Item = String>>(
             }
             "--quiet" => {
                 c.quiet = true;
+                continue;
+            }
+            "--no-backfill" => {
+                no_backfill = true;
                 continue;
             }
             _ => {}
@@ -209,7 +227,10 @@ pub fn parse_args<I: IntoIterator<Item = String>>(
             "--uplot-dir" => c.uplot_dir = value()?.into(),
             "--hosts" => gen.hosts = parse_num(&flag, &value()?)?,
             "--rate" => gen.rate_hz = parse_num(&flag, &value()?)?,
-            "--seed" => gen.seed = parse_num(&flag, &value()?)?,
+            "--seed" => {
+                gen.seed = parse_num(&flag, &value()?)?;
+                seed_given = true;
+            }
             "--start-ms" => c.start_ms = Some(parse_num(&flag, &value()?)?),
             "--metrics" => {
                 let v = value()?;
@@ -250,6 +271,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(
             "--client-queue" => c.limits.client_queue_samples = parse_num(&flag, &value()?)?,
             "--max-clients" => c.limits.max_clients = parse_num(&flag, &value()?)?,
             "--max-frame-samples" => c.max_frame_samples = parse_num(&flag, &value()?)?,
+            "--test-malformed-every" => c.test_malformed_every = parse_num(&flag, &value()?)?,
             "--status-interval-ms" => {
                 c.status_interval = Duration::from_millis(parse_num(&flag, &value()?)?)
             }
@@ -287,6 +309,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(
     if c.status_interval.is_zero() || c.status_interval > Duration::from_secs(3600) {
         return Err("--status-interval-ms: must be between 1 and 3600000".into());
     }
+    c.backfill = seed_given && !no_backfill && replay.is_none();
     c.source = match replay {
         Some(r) => SourceConfig::Replay(ReplayConfig {
             speed,
@@ -377,6 +400,29 @@ mod tests {
             panic!()
         };
         assert_eq!(r.speed, Speed::Auto(5.0));
+    }
+
+    #[test]
+    fn an_explicit_seed_turns_backfill_on() {
+        assert!(!run(&[], None).unwrap().backfill);
+        assert!(run(&["--seed", "3"], None).unwrap().backfill);
+        assert!(
+            !run(&["--seed", "3", "--no-backfill"], None)
+                .unwrap()
+                .backfill
+        );
+        assert!(
+            !run(&["--seed=3", "--replay", "a.csv"], None)
+                .unwrap()
+                .backfill
+        );
+        assert_eq!(run(&[], None).unwrap().test_malformed_every, 0);
+        assert_eq!(
+            run(&["--test-malformed-every", "5"], None)
+                .unwrap()
+                .test_malformed_every,
+            5
+        );
     }
 
     #[test]

@@ -14,8 +14,19 @@
 //! building an ever-larger batch, and counts the samples it skipped.
 //!
 //! Values come from `signals.rs`; see there why they are deterministic given the seed.
+//!
+//! Backfill (`--seed`, see [`Generator::backfill`]). A restarted server would otherwise
+//! start with an empty resume buffer, and a client reconnecting with `since` would get a
+//! hole. So a seeded generator starts its clock at [`backfill_origin`] — `now` minus the
+//! buffer span, rounded down to a whole minute — and generates everything from there to
+//! `now` into the buffer before going live. Rounding the origin to a minute keeps the
+//! timestamp grid the same across restarts (for any rate with a whole number of samples
+//! per minute): after a restart a series continues on exactly the timestamps it would
+//! have had. Values of stateful series (counters, memory) start over from their initial
+//! state at the origin, like an agent that restarted.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::batch::Batch;
 use crate::fleet::{build_hosts, series_key, series_labels, Host, Metric};
@@ -28,6 +39,15 @@ pub const MAX_CATCH_UP_MS: i64 = 2_000;
 
 /// Highest supported rate per series (timestamps are whole milliseconds).
 pub const MAX_RATE_HZ: f64 = 1000.0;
+
+/// A backfilling generator's clock origin is a multiple of this.
+pub const BACKFILL_ALIGN_MS: i64 = 60_000;
+
+/// Where a backfilling generator starts: `span_ms` before `now_ms`, rounded down to a
+/// multiple of [`BACKFILL_ALIGN_MS`].
+pub fn backfill_origin(now_ms: i64, span_ms: i64) -> i64 {
+    (now_ms - span_ms.max(0)).div_euclid(BACKFILL_ALIGN_MS) * BACKFILL_ALIGN_MS
+}
 
 /// Generator settings.
 #[derive(Clone, Debug)]
@@ -121,6 +141,33 @@ impl Generator {
 
     pub fn series_count(&self) -> usize {
         self.hosts.iter().map(|h| h.ids.len()).sum()
+    }
+
+    /// Generate everything due up to `now_ms` (from the origin given to [`Generator::new`])
+    /// and publish it to `hub` in batches of about `max_batch` samples, each backdated to
+    /// its age so the buffer evicts it as if it had been published live. Returns the
+    /// number of samples published. Call once, before the source thread starts.
+    pub fn backfill(&mut self, hub: &Hub, now_ms: i64, max_batch: usize) -> Result<u64, HubError> {
+        let wall = Instant::now();
+        let mut published = 0u64;
+        let mut t = self.last_now;
+        while t < now_ms {
+            // Steps well under MAX_CATCH_UP_MS, so nothing is skipped.
+            t = (t + MAX_CATCH_UP_MS / 2).min(now_ms);
+            loop {
+                let mut b = Batch::default();
+                let p = self.poll(t, max_batch, &mut b);
+                if let Some((_, newest)) = b.ts_range() {
+                    let age = Duration::from_millis((now_ms - newest).max(0) as u64);
+                    published += b.len() as u64;
+                    hub.publish_at(b, wall.checked_sub(age).unwrap_or(wall))?;
+                }
+                if p != Poll::More {
+                    break;
+                }
+            }
+        }
+        Ok(published)
     }
 
     fn ts(&self, phase: f64, k: u64) -> i64 {
@@ -284,6 +331,70 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn backfill_fills_the_buffer_on_the_same_grid_as_a_live_run() {
+        let now = T0 + 123_456;
+        let origin = backfill_origin(now, 10_000);
+        assert_eq!(origin % BACKFILL_ALIGN_MS, 0);
+        assert!(origin <= now - 10_000 && origin > now - 10_000 - BACKFILL_ALIGN_MS);
+        let hub = Arc::new(Hub::new(HubLimits {
+            buffer_seconds: 10.0,
+            ..HubLimits::default()
+        }));
+        let cfg = GeneratorConfig {
+            hosts: 3,
+            rate_hz: 100.0,
+            seed: 9,
+            ..GeneratorConfig::default()
+        };
+        let mut g = Generator::new(&cfg, &hub, origin).unwrap();
+        let n = g.backfill(&hub, now, 500).unwrap();
+        let periods = (now - origin) as u64 / 10;
+        assert!(
+            n >= (periods - 1) * 27 && n <= (periods + 1) * 27,
+            "{n} samples for {periods} periods"
+        );
+        assert_eq!(g.skipped(), 0);
+        let stats = hub.stats();
+        let newest = stats.newest_ts.unwrap();
+        assert!(
+            newest <= now && newest > now - 10,
+            "caught up with now: {newest}"
+        );
+        let oldest = stats.oldest_ts.unwrap();
+        assert!(
+            oldest > now - 12_000 && oldest <= now - 9_000,
+            "buffer spans ~10 s: {oldest}"
+        );
+        // A generator started a whole number of minutes earlier puts samples on the same
+        // timestamps.
+        let hub2 = Arc::new(Hub::new(HubLimits::default()));
+        let mut g2 = Generator::new(&cfg, &hub2, origin - 2 * BACKFILL_ALIGN_MS).unwrap();
+        let mut b = Batch::default();
+        g2.backfill(&hub2, now, 1_000_000).unwrap();
+        let sub = hub2.subscribe(Some(now - 1000)).unwrap();
+        for x in &sub.gap {
+            b.ids.extend(&x.ids);
+            b.ts.extend(&x.ts);
+            b.values.extend(&x.values);
+        }
+        let sub1 = hub.subscribe(Some(now - 1000)).unwrap();
+        let mut a = Batch::default();
+        for x in &sub1.gap {
+            a.ids.extend(&x.ids);
+            a.ts.extend(&x.ts);
+            a.values.extend(&x.values);
+        }
+        let grid = |b: &Batch| -> HashMap<u32, Vec<i64>> {
+            per_series(b)
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().map(|x| x.0).collect()))
+                .collect()
+        };
+        assert_eq!(a.len(), 100 * 27);
+        assert_eq!(grid(&a), grid(&b));
     }
 
     #[test]

@@ -204,6 +204,12 @@ impl Hub {
 
     /// Buffer the batch and hand it to every client. Empty batches are ignored.
     pub fn publish(&self, batch: Batch) -> Result<(), HubError> {
+        self.publish_at(batch, Instant::now())
+    }
+
+    /// [`Hub::publish`] for a batch that is as old as if it had been published at `at`
+    /// (the start-up backfill): the buffer evicts it by that age, not by now.
+    pub fn publish_at(&self, batch: Batch, at: Instant) -> Result<(), HubError> {
         if !batch.is_well_formed() {
             return Err(HubError::Malformed);
         }
@@ -216,6 +222,7 @@ impl Hub {
         }
         let batch = Arc::new(batch);
         let now = Instant::now();
+        let at = at.min(now);
         let mut inner = self.inner.lock().unwrap();
         if let Some(published_max) = inner.published_max {
             if min_ts <= published_max {
@@ -229,7 +236,7 @@ impl Hub {
         inner.buffered_samples += batch.len();
         inner.buffer.push_back(Entry {
             batch: batch.clone(),
-            at: now,
+            at,
             max_ts,
         });
         self.evict(&mut inner, now);
@@ -436,6 +443,26 @@ mod tests {
         assert!(!h.subscribe(Some(1)).unwrap().resume.complete);
         assert!(h.subscribe(Some(3)).unwrap().resume.complete);
         assert!(h.subscribe(None).unwrap().gap.is_empty());
+    }
+
+    #[test]
+    fn backdated_batches_are_evicted_by_their_age() {
+        let h = Hub::new(HubLimits {
+            buffer_seconds: 10.0,
+            ..HubLimits::default()
+        });
+        h.register("a", vec![]).unwrap();
+        h.register("b", vec![]).unwrap();
+        let now = Instant::now();
+        let Some(old) = now.checked_sub(Duration::from_secs(30)) else {
+            return; // a machine up for less than 30 s: nothing to test
+        };
+        h.publish_at(batch(&[1, 2]), old).unwrap();
+        h.publish_at(batch(&[3, 4]), now).unwrap();
+        let s = h.stats();
+        assert_eq!((s.buffered_samples, s.oldest_ts), (2, Some(3)));
+        assert!(!h.subscribe(Some(0)).unwrap().resume.complete);
+        assert!(h.subscribe(Some(2)).unwrap().resume.complete);
     }
 
     #[test]

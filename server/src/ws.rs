@@ -39,6 +39,38 @@ const DROP_STATUS_GAP: Duration = Duration::from_millis(100);
 /// Series per announcement message (a large fleet is announced in several frames).
 pub const SERIES_PER_FRAME: usize = 10_000;
 
+/// Test hook (`--test-malformed-every`): malformed frame number `kind` (0, 1, 2, …
+/// cycling) in `format`. Each breaks the protocol differently, so a client's decoder
+/// is exercised on more than one failure: binary — an unknown version byte, a samples
+/// frame shorter than its count says, a series entry cut inside its key; JSON — text
+/// that is not JSON, samples columns shorter than `n`, a series entry without a key.
+pub fn malformed_frame(format: Format, kind: u64) -> Frame {
+    match (format, kind % 3) {
+        (Format::Binary, 0) => Frame::Binary(vec![9, 3, 0, 0, 0, 0, 0, 0]),
+        (Format::Binary, 1) => {
+            let mut b = vec![1, 3, 1, 0];
+            b.extend_from_slice(&1000u32.to_le_bytes());
+            b.extend_from_slice(&0f64.to_le_bytes());
+            Frame::Binary(b)
+        }
+        (Format::Binary, _) => {
+            let mut b = vec![1, 2, 0, 0];
+            b.extend_from_slice(&1u32.to_le_bytes());
+            b.extend_from_slice(&7u32.to_le_bytes());
+            b.extend_from_slice(&200u16.to_le_bytes());
+            b.extend_from_slice(b"cpu");
+            Frame::Binary(b)
+        }
+        (Format::Json, 0) => Frame::Text(r#"{"type":"samples","n":2,"id":[0,"#.into()),
+        (Format::Json, 1) => {
+            Frame::Text(r#"{"type":"samples","n":3,"id":[0],"t":[1],"v":[1]}"#.into())
+        }
+        (Format::Json, _) => {
+            Frame::Text(r#"{"type":"series","series":[{"id":7,"labels":{}}]}"#.into())
+        }
+    }
+}
+
 /// Query parameters of `/ws`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WsParams {
@@ -121,6 +153,8 @@ struct Conn<'a> {
     enc: Encoder,
     announced: usize,
     reported_dropped: u64,
+    /// Samples frames sent (for the malformed-frame test hook).
+    sample_frames: u64,
 }
 
 impl Conn<'_> {
@@ -138,6 +172,12 @@ impl Conn<'_> {
         let n: usize = batches.iter().map(|b| b.len()).sum();
         self.send(self.enc.samples(batches)).await?;
         self.queue.add_sent(n as u64);
+        self.sample_frames += 1;
+        let every = u64::from(self.state.test_malformed_every);
+        if every > 0 && self.sample_frames % every == 0 {
+            let kind = self.sample_frames / every - 1;
+            self.send(malformed_frame(self.enc.0, kind)).await?;
+        }
         Ok(())
     }
 
@@ -188,6 +228,7 @@ async fn run(mut socket: WebSocket, state: Arc<AppState>, params: WsParams) {
         enc: Encoder(params.format),
         announced: 0,
         reported_dropped: 0,
+        sample_frames: 0,
     };
     let _ = session(&mut c, sub.gap, sub.resume, params).await;
 }
@@ -266,6 +307,34 @@ async fn session(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_frames_break_the_protocol() {
+        for kind in 0..3 {
+            let Frame::Binary(b) = malformed_frame(Format::Binary, kind) else {
+                panic!("binary format, binary frame")
+            };
+            let count = u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize;
+            let broken = match b[1] {
+                _ if b[0] != 1 => true,
+                3 => b.len() < 16 + 14 * count,
+                2 => b.len() < 8 + 8 + 200,
+                _ => false,
+            };
+            assert!(broken, "kind {kind}: {b:?}");
+            let Frame::Text(t) = malformed_frame(Format::Json, kind) else {
+                panic!("json format, text frame")
+            };
+            let ok = match serde_json::from_str::<serde_json::Value>(&t) {
+                Err(_) => false,
+                Ok(v) if v["type"] == "samples" => {
+                    v["id"].as_array().unwrap().len() == v["n"].as_u64().unwrap() as usize
+                }
+                Ok(v) => v["series"][0]["key"].is_string(),
+            };
+            assert!(!ok, "kind {kind}: {t}");
+        }
+    }
 
     #[test]
     fn query_parsing() {
