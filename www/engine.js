@@ -248,7 +248,7 @@ export class Store {
     if (this.caps.mrange && tokens.length) {
       const args = [...tokens, `${ROLLUP_LABEL}=`].map(quoteArg).join(" ");
       const reply = this.db.command(
-        `TS.MRANGE ${from} ${to} AGGREGATION ${agg} ${bucket} FILTER ${args} GROUPBY ${quoteArg(groupBy)} REDUCE ${reducer}`,
+        `TS.MRANGE ${from} ${to} WITHLABELS AGGREGATION ${agg} ${bucket} FILTER ${args} GROUPBY ${quoteArg(groupBy)} REDUCE ${reducer}`,
       );
       return reply.map(([name, labels, rows]) => {
         const l = Object.fromEntries(labels);
