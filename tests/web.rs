@@ -114,3 +114,33 @@ fn star_timestamp_is_now() {
     let after = js_sys::Date::now();
     assert!(before.floor() <= t && t <= after, "{before} <= {t} <= {after}");
 }
+
+#[wasm_bindgen_test]
+fn labels_and_multi_series_queries() {
+    let mut db = TimeSeriesDb::new();
+    for cmd in [
+        "TS.CREATE cpu:a LABELS metric cpu region eu",
+        "TS.CREATE cpu:b LABELS metric cpu region us",
+        "TS.CREATE cpu:c LABELS metric cpu region eu",
+        "TS.MADD cpu:a 1 1 cpu:b 1 5 cpu:c 1 3 cpu:a 2 4",
+    ] {
+        db.command(cmd).unwrap();
+    }
+    let filters = |v: &[&str]| -> JsValue { v.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into() };
+    let keys: Array = JsValue::from(db.query_index(filters(&["metric=cpu", "region=eu"]).unchecked_into()).unwrap()).dyn_into().unwrap();
+    assert_eq!(keys.iter().map(|k| k.as_string().unwrap()).collect::<Vec<_>>(), ["cpu:a", "cpu:c"]);
+    let opts = obj(&[("groupBy", obj(&[("label", "region".into()), ("reduce", "max".into())]))]);
+    let groups: Array = JsValue::from(
+        db.mrange(JsValue::from("-").unchecked_into(), JsValue::from("+").unchecked_into(), filters(&["metric=cpu"]).unchecked_into(), Some(opts.unchecked_into()))
+            .unwrap(),
+    )
+    .dyn_into()
+    .unwrap();
+    assert_eq!(groups.length(), 2);
+    let eu = groups.get(0);
+    assert_eq!(Reflect::get(&eu, &"key".into()).unwrap().as_string().as_deref(), Some("region=eu"));
+    assert_eq!(column(&eu, "timestamps"), [1.0, 2.0]);
+    assert_eq!(column(&eu, "values"), [3.0, 4.0]);
+    let e = db.query_index(filters(&["region!=eu"]).unchecked_into()).map(JsValue::from).unwrap_err();
+    assert_eq!(error_message(e), "ERR TSDB: please provide at least one matcher");
+}

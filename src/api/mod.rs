@@ -7,6 +7,7 @@
 mod convert;
 mod options;
 mod info;
+mod multi;
 mod query;
 mod snapshot;
 mod write;

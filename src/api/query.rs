@@ -106,12 +106,12 @@ fn is_open(v: &JsValue, open: &str, inf: f64) -> bool {
 }
 
 /// What a `range` call asks for.
-enum Query {
+pub(super) enum Query {
     Range(RangeRequest),
     Viewport { from: i64, to: i64, open: (bool, bool), width: u32 },
 }
 
-fn parse(from_v: &JsValue, to_v: &JsValue, options: JsValue) -> Result<Query, JsValue> {
+pub(super) fn parse(from_v: &JsValue, to_v: &JsValue, options: JsValue) -> Result<Query, JsValue> {
     let o: RangeOptionsJs = from_js(options, RANGE_FIELDS)?;
     let from = bound(from_v, 0, "from")?;
     let to = bound(to_v, i64::MAX, "to")?;
@@ -207,7 +207,7 @@ fn parse(from_v: &JsValue, to_v: &JsValue, options: JsValue) -> Result<Query, Js
 }
 
 /// `{ timestamps, values, columns }` (copies).
-fn result_js(r: &RangeResult) -> JsValue {
+pub(super) fn result_js(r: &RangeResult) -> JsValue {
     let obj = Object::new();
     let t: Vec<f64> = r.timestamps.iter().map(|&t| t as f64).collect();
     let ts = Float64Array::new_with_length(t.len() as u32);

@@ -162,3 +162,45 @@ export interface Stats {
   memoryBytes: number;
   bytesPerSample: number;
 }
+
+/** Which labels a multi-series result carries: all (the default), none, or a selection. */
+export interface LabelOptions {
+  /** `false` leaves `labels` empty; default `true` (all labels). */
+  withLabels?: boolean;
+  /** Only these labels (absent ones are omitted). Not together with `withLabels: true`. */
+  selectedLabels?: string[];
+}
+
+/** TS.MGET options. */
+export interface MGetOptions extends LabelOptions {
+  /** On compaction destinations, report the open bucket. */
+  latest?: boolean;
+}
+
+/** One series of a TS.MGET result. */
+export interface MGetEntry {
+  key: string;
+  labels: Record<string, string>;
+  /** The newest sample, or null for an empty series. */
+  sample: Sample | null;
+}
+
+/** A GROUPBY reducer: the aggregators that fold values of equal timestamps across a group. */
+export type Reducer =
+  | "avg" | "sum" | "min" | "max" | "range" | "count"
+  | "std.p" | "std.s" | "var.p" | "var.s" | "countNaN" | "countAll";
+
+/** TS.MRANGE / TS.MREVRANGE options: every `range` option, plus labels, grouping and EXCLUDEEMPTY. */
+export interface MRangeOptions extends RangeOptions, LabelOptions {
+  /** GROUPBY label REDUCE reducer: one result per value of `label`. */
+  groupBy?: { label: string; reduce: Reducer };
+  /** Leave out series whose result has no row (not with `groupBy`). */
+  excludeEmpty?: boolean;
+}
+
+/** One series (or group) of a TS.MRANGE result: columns plus key and labels. A group's key is
+ *  `label=value` and its labels are `{ [label]: value, __reducer__, __source__ }`. */
+export interface MRangeEntry extends Columns {
+  key: string;
+  labels: Record<string, string>;
+}

@@ -3,7 +3,8 @@
 
 use super::options::find;
 use super::{Ctx, Reply};
-use crate::engine::{Engine, SeriesId};
+use crate::engine::Engine;
+use crate::query::matching;
 use crate::error::{Error, Result};
 use crate::index::Filter;
 
@@ -62,17 +63,6 @@ pub fn labels_reply(opt: &LabelsOpt, labels: &[(String, String)]) -> Reply {
                 .collect(),
         ),
     }
-}
-
-/// The series matching `filter`, as (key, id) in key byte order.
-pub fn matching(engine: &Engine, filter: &Filter) -> Vec<(String, SeriesId)> {
-    let mut out: Vec<(String, SeriesId)> = engine
-        .query_ids(filter)
-        .into_iter()
-        .filter_map(|id| Some((engine.entry(id)?.key.clone(), id)))
-        .collect();
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
 /// `TS.QUERYINDEX filterExpr...`

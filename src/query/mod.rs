@@ -14,11 +14,13 @@
 //! | `range.rs`      | the pipeline: raw or aggregated, REVRANGE, COUNT                  |
 //! | `viewport.rs`   | M4: first / min / max / last per pixel column                     |
 //! | `group.rs`      | GROUPBY / REDUCE: per-series results merged and reduced           |
+//! | `mrange.rs`     | TS.MRANGE: the filter's series queried, grouped, reduced           |
 
 mod aggregate;
 mod aggregator;
 mod bucket;
 mod group;
+mod mrange;
 mod fold;
 mod parse;
 mod range;
@@ -31,6 +33,7 @@ pub use aggregate::MAX_EMPTY_BUCKETS;
 pub use aggregator::{Acc, Aggregator, Need};
 pub use bucket::{BucketTimestamp, Buckets};
 pub use group::{parse_reducer, reduce};
+pub use mrange::{matching, mrange, MRangeRequest, SeriesRows};
 pub use parse::{parse_aggregators, parse_range_request};
 pub use range::{range, range_key};
 pub use request::{Aggregation, Align, RangeRequest, RangeResult, MAX_FILTER_BY_TS};
