@@ -216,6 +216,21 @@ impl Engine {
         self.index.query(filter)
     }
 
+    /// TS.QUERYLABELS: the distinct label names (`label` None) or the distinct values of
+    /// `label`, over every series or those `filter` selects; in byte order.
+    pub fn query_labels(&self, label: Option<&str>, filter: Option<&Filter>) -> Vec<&str> {
+        let ids = filter.map(|f| self.query_ids(f));
+        let mut names = match (label, &ids) {
+            (None, None) => self.index.label_names(),
+            (None, Some(ids)) => self.index.label_names_among(ids),
+            (Some(l), None) => self.index.values(l),
+            (Some(l), Some(ids)) => self.index.values_among(l, ids),
+        };
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The keys matching `filter`, in byte-lexicographic order (TS.QUERYINDEX).
     pub fn query_index(&self, filter: &Filter) -> Vec<&str> {
         let mut keys: Vec<&str> =

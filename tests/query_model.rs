@@ -17,24 +17,9 @@ use query_ref::S;
 use tsdb_wasm::query::{self, Aggregation, Aggregator, Align, BucketTimestamp, RangeRequest, RangeResult};
 use tsdb_wasm::{DuplicatePolicy, Encoding, Series, SeriesOptions};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A random series and whether its values are exact binary fractions.
 fn random_series(rng: &mut Rng) -> (Series, bool) {

@@ -8,21 +8,9 @@ use std::collections::BTreeMap;
 
 use tsdb_wasm::{DuplicatePolicy, Encoding, Series, SeriesOptions};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const POLICIES: [DuplicatePolicy; 6] = [
     DuplicatePolicy::Block,

@@ -1,5 +1,5 @@
-// Decoder of tsdb-server's WebSocket frames (server/PROTOCOL.md), adapted from the
-// reference decoder server/js/tsdb-protocol.mjs for the dashboard's worker:
+// Decoder of tsdb-server's WebSocket frames (server/PROTOCOL.md), used by the dashboard's
+// worker and checked against the server's own frames by server/tests/js_decoder.rs:
 //
 // * Samples come out columnar — { ids, ts, values } typed arrays. On little-endian hosts
 //   `values` and `ids` are zero-copy views into the frame's ArrayBuffer and `ts` is one

@@ -1,4 +1,4 @@
-//! The reference JavaScript decoder (server/js/tsdb-protocol.mjs) decodes real frames
+//! The dashboard's JavaScript decoder (www/protocol.js) decodes real frames
 //! exactly like the Rust test decoder does. Needs `node`; skipped (with a note) when
 //! it is not installed.
 

@@ -140,16 +140,8 @@ impl TimeSeriesDb {
     /// over every series or those `filters` select; byte order.
     #[wasm_bindgen(js_name = queryLabels)]
     pub fn query_labels(&self, label: Option<String>, filters: Option<FilterList>) -> Result<KeyList, JsValue> {
-        let ids = filters.map(filter).transpose()?.map(|f| self.engine.query_ids(&f));
-        let index = self.engine.index();
-        let mut names: Vec<&str> = match (&label, &ids) {
-            (None, None) => index.label_names(),
-            (None, Some(ids)) => index.label_names_among(ids),
-            (Some(l), None) => index.values(l),
-            (Some(l), Some(ids)) => index.values_among(l, ids),
-        };
-        names.sort_unstable();
-        names.dedup();
+        let f = filters.map(filter).transpose()?;
+        let names = self.engine.query_labels(label.as_deref(), f.as_ref());
         let out: Array = names.into_iter().map(JsValue::from_str).collect();
         Ok(JsValue::from(out).unchecked_into())
     }

@@ -110,24 +110,16 @@ pub fn query_labels(engine: &mut Engine, ctx: &Ctx) -> Result<Reply> {
     } else {
         return Err(Error::invalid("ERR TSDB: unknown subtype, must be one of LABELS|VALUES"));
     };
-    let ids = match rest.split_first() {
+    let filter = match rest.split_first() {
         None => None,
         Some((kw, exprs)) if kw.eq_ignore_ascii_case("FILTER") => {
             if exprs.is_empty() {
                 return Err(Error::invalid("ERR TSDB: FILTER given with no filter expressions"));
             }
-            Some(engine.query_ids(&Filter::parse(exprs)?))
+            Some(Filter::parse(exprs)?)
         }
         Some(_) => return Err(Error::invalid("ERR TSDB: unknown argument, expected FILTER")),
     };
-    let index = engine.index();
-    let mut names: Vec<&str> = match (label, &ids) {
-        (None, None) => index.label_names(),
-        (None, Some(ids)) => index.label_names_among(ids),
-        (Some(l), None) => index.values(l),
-        (Some(l), Some(ids)) => index.values_among(l, ids),
-    };
-    names.sort_unstable();
-    names.dedup();
+    let names = engine.query_labels(label, filter.as_ref());
     Ok(Reply::Array(names.into_iter().map(Reply::str).collect()))
 }

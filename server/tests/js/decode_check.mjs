@@ -1,10 +1,10 @@
-// Test driver for server/js/tsdb-protocol.mjs: reads frames recorded by
+// Test driver for the dashboard's decoder (www/protocol.js): reads frames recorded by
 // tests/js_decoder.rs (u8 kind 0=text 1=binary, u32 LE length, bytes; repeated),
-// decodes each with the reference decoder and prints one normalised JSON line per
+// decodes each and prints one normalised JSON line per
 // frame. Values are printed as hex bit patterns so -0, subnormals and NaN compare
 // exactly.
 import { readFileSync } from "node:fs";
-import { decodeBinary, decodeJson } from "../../js/tsdb-protocol.mjs";
+import { decodeBinary, decodeJson } from "../../../www/protocol.js";
 
 const bits = (x) => {
   const dv = new DataView(new ArrayBuffer(8));
