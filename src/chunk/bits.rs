@@ -241,6 +241,149 @@ pub fn unpack(src: &[u8], w: u32, out: &mut [u64]) -> Result<()> {
     Ok(())
 }
 
+/// Unpacks groups `0..groups` of 8 values of width `W` (known at compile time) into `f`, then,
+/// when `part > 0`, one more group of which only the first `part` values are real
+/// ([`Fields::part`]).
+///
+/// Why fast: 8 values of `W` bits are exactly `W` bytes, so within a group every value's byte
+/// offset and shift are constants: one unaligned load, shift and mask per value, no index
+/// arithmetic, one bounds check per group, and the values stay in registers for `f`. Why
+/// correct: the caller passes only groups whose last load (`7 * W / 8 + 8` bytes from the group
+/// start) lies inside `src`; the fields of a partial group beyond the data are never handed on
+/// as values.
+#[inline(never)]
+fn unpack_groups<const W: usize>(src: &[u8], groups: usize, part: usize, f: &mut impl Fields) {
+    let m = mask(W as u32);
+    let lim = 7 * W / 8 + 8;
+    let group = |g: usize| {
+        let c = &src[g * W..g * W + lim];
+        let mut r = [0u64; 8];
+        for (k, x) in r.iter_mut().enumerate() {
+            let bit = k * W;
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&c[bit / 8..bit / 8 + 8]);
+            *x = (u64::from_le_bytes(a) >> (bit % 8)) & m;
+        }
+        r
+    };
+    let mut g = 0;
+    f.groups(0, groups, || {
+        g += 1;
+        group(g - 1)
+    });
+    if part > 0 {
+        f.part(groups * 8, group(groups), part);
+    }
+}
+
+/// Receives unpacked fields in order (see [`unpack_each`]).
+pub trait Fields {
+    /// Fields `i..i + 8`.
+    fn group(&mut self, i: usize, r: [u64; 8]);
+    /// `n` groups of 8 fields from field `i` on, pulled from `next` in order. Why: an
+    /// implementation can keep its running state (prefix sums, a bucket's sum) in locals across
+    /// the whole loop instead of storing and reloading it per group.
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+        for g in 0..n {
+            let r = next();
+            self.group(i + 8 * g, r);
+        }
+    }
+    /// Fields `i..i + k` (`k < 8`) are `r[..k]` (the rest of `r` is not data).
+    #[inline(always)]
+    fn part(&mut self, i: usize, r: [u64; 8], k: usize) {
+        for (j, &x) in r.iter().enumerate().take(k) {
+            self.one(i + j, x);
+        }
+    }
+    /// Field `i`.
+    fn one(&mut self, i: usize, x: u64);
+}
+
+/// Stores the fields into a slice.
+struct Store<'a>(&'a mut [u64]);
+
+impl Fields for Store<'_> {
+    #[inline(always)]
+    fn group(&mut self, i: usize, r: [u64; 8]) {
+        self.0[i..i + 8].copy_from_slice(&r);
+    }
+    #[inline(always)]
+    fn one(&mut self, i: usize, x: u64) {
+        self.0[i] = x;
+    }
+}
+
+/// Unpacks the `n` fields of `w` bits at the start of `src` (which may extend beyond them)
+/// and hands them over to `f` in order: whole groups of 8 to [`Fields::group`], the rest one by
+/// one to [`Fields::one`]. Widths 1..=24 take the monomorphised `unpack_groups`; other
+/// widths and the fields near the end of `src` go one by one (an 8-byte load while it fits,
+/// then the checked reader).
+#[inline(always)]
+pub fn unpack_each(src: &[u8], w: u32, n: usize, f: &mut impl Fields) -> Result<()> {
+    if w > 64 {
+        return Err(Error::corrupt("bit width above 64"));
+    }
+    if packed_len(n, w) > src.len() {
+        return Err(Error::corrupt("packed integers truncated"));
+    }
+    let wu = w as usize;
+    let mut i = 0;
+    if (1..=24).contains(&w) {
+        // Whole groups whose last load stays inside `src` (group g loads up to byte
+        // g * w + 7 * w / 8 + 8): all of them when `src` runs 8 bytes past the packed data,
+        // the usual case inside a chunk.
+        let mut groups = n / 8;
+        while groups > 0 && (groups - 1) * wu + 7 * wu / 8 + 8 > src.len() {
+            groups -= 1;
+        }
+        // The last values as one more group, when its loads stay inside `src`.
+        let fits = |g: usize| g * wu + 7 * wu / 8 + 8 <= src.len();
+        let part = if groups == n / 8 && n % 8 > 0 && fits(groups) { n % 8 } else { 0 };
+        macro_rules! dispatch {
+            ($($w:literal)*) => {
+                match w {
+                    $($w => unpack_groups::<$w>(src, groups, part, f),)*
+                    _ => groups = 0,
+                }
+            };
+        }
+        dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24);
+        i = if groups * 8 + part == n { n } else { groups * 8 };
+    }
+    if w == 0 {
+        for j in i..n {
+            f.one(j, 0);
+        }
+        return Ok(());
+    }
+    let m = mask(w);
+    if w <= 56 {
+        while i < n {
+            let bit = i * wu;
+            let byte = bit >> 3;
+            let Some(s) = src.get(byte..byte + 8) else { break };
+            let mut a = [0u8; 8];
+            a.copy_from_slice(s);
+            f.one(i, (u64::from_le_bytes(a) >> (bit & 7)) & m);
+            i += 1;
+        }
+    }
+    if i < n {
+        let mut r = BitReader { buf: src, pos: i * wu, limit: src.len() * 8 };
+        for j in i..n {
+            f.one(j, r.read(w)?);
+        }
+    }
+    Ok(())
+}
+
+/// [`unpack`] through [`unpack_each`]'s kernels.
+pub fn unpack_fast(src: &[u8], w: u32, out: &mut [u64]) -> Result<()> {
+    unpack_each(src, w, out.len(), &mut Store(out))
+}
+
 /// Reads the `w`-bit field number `i` from `src` (checked).
 pub fn field(src: &[u8], w: u32, i: usize) -> Result<u64> {
     if w == 0 {
@@ -288,6 +431,13 @@ mod tests {
                 let mut got = vec![0; n];
                 unpack(&buf, w, &mut got).unwrap();
                 assert_eq!(got, vals, "w={w} n={n}");
+                let mut padded = buf.clone();
+                padded.extend_from_slice(&[0xFF; 11]);
+                for src in [&buf, &padded] {
+                    let mut fast = vec![0; n];
+                    unpack_fast(src, w, &mut fast).unwrap();
+                    assert_eq!(fast, vals, "fast w={w} n={n}");
+                }
                 for (i, &v) in vals.iter().enumerate() {
                     assert_eq!(field(&buf, w, i).unwrap(), v);
                 }

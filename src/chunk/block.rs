@@ -124,7 +124,7 @@ fn encode_values(vals: &[f64], out: &mut Vec<u8>) -> u8 {
 }
 
 /// A block's header: what a query needs to skip it or to decode it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Header {
     /// Samples.
     pub count: usize,
@@ -148,6 +148,32 @@ pub struct Header {
 /// its body. `prev` / `prev_g` are the previous block's last timestamp and step (ignored for
 /// the `first` block of a chunk, which must carry its own anchor).
 pub fn read_header(buf: &[u8], pos: usize, prev: i64, prev_g: u64, first: bool) -> Result<Header> {
+    read_header_impl(buf, pos, None, prev, prev_g, first)
+}
+
+/// [`read_header`] for a block whose end `next` is known (from the chunk's block index): the
+/// value section is not parsed, so a walk over the blocks costs their timestamp fields only.
+#[inline]
+pub fn read_header_sized(
+    buf: &[u8],
+    pos: usize,
+    next: usize,
+    prev: i64,
+    prev_g: u64,
+    first: bool,
+) -> Result<Header> {
+    read_header_impl(buf, pos, Some(next), prev, prev_g, first)
+}
+
+#[inline(always)]
+fn read_header_impl(
+    buf: &[u8],
+    pos: usize,
+    next: Option<usize>,
+    prev: i64,
+    prev_g: u64,
+    first: bool,
+) -> Result<Header> {
     let mut cur = Cursor::new(buf, pos);
     let flags = cur.u8()?;
     if flags & 0x80 != 0 {
@@ -169,6 +195,12 @@ pub fn read_header(buf: &[u8], pos: usize, prev: i64, prev_g: u64, first: bool) 
     )?;
     let codec = flags & 3;
     let val_at = cur.pos();
+    if let Some(next) = next {
+        if next < val_at || next > buf.len() {
+            return Err(Error::corrupt("block length"));
+        }
+        return Ok(Header { count, start: ts.start, end: ts.end, g: ts.g, codec, at: pos, next, ts, val_at });
+    }
     match codec {
         V_DECIMAL => decimal::skip(&mut cur, count)?,
         V_XOR => {
@@ -191,9 +223,38 @@ pub fn read_header(buf: &[u8], pos: usize, prev: i64, prev_g: u64, first: bool) 
     })
 }
 
+impl Header {
+    /// The step when every interval of the block equals it (timestamp `i` is then
+    /// `start + i * step`, no decoding needed); `None` otherwise.
+    #[inline]
+    pub fn const_step(&self) -> Option<u64> {
+        self.ts.const_step()
+    }
+}
+
 /// Decodes the timestamps of block `h` of `buf` into `out` (`h.count` of them).
 pub fn decode_ts(h: &Header, buf: &[u8], out: &mut [i64], strict: bool) -> Result<()> {
     timestamps::decode(&h.ts, buf, &mut out[..h.count], strict)
+}
+
+/// For a decimal block whose values are its integers over a divisor (see
+/// [`decimal::decode_ints`]): decodes the integers into `ints` (`h.count` of them) and returns
+/// the divisor; `None` for any other block.
+pub fn decode_scaled(h: &Header, buf: &[u8], ints: &mut [u64]) -> Result<Option<f64>> {
+    if h.codec != V_DECIMAL {
+        return Ok(None);
+    }
+    decimal::decode_ints(&mut Cursor::new(buf, h.val_at), &mut ints[..h.count])
+}
+
+/// Streams the values of decimal block `h` of `buf` into `f` (see [`decimal::stream`]); false
+/// (nothing streamed) for other blocks or when the decimal section does not allow it.
+#[inline]
+pub fn stream_values(h: &Header, buf: &[u8], f: &mut impl decimal::Values) -> Result<bool> {
+    if h.codec != V_DECIMAL {
+        return Ok(false);
+    }
+    decimal::stream(&mut Cursor::new(buf, h.val_at), h.count, f)
 }
 
 /// Decodes the values of block `h` of `buf` into `out` (`h.count` of them).

@@ -129,15 +129,23 @@ fn convert(
     let (ints, ks) = (&mut ints[..n], &mut ks[..n]);
     // `any` ORs the corrections: exact decimals (the common case) skip the counting pass.
     let mut any = 0u64;
-    if e == 0 {
+    // Vectorisable form: the integer is read off the bits of `v * p + MAGIC` (no float-to-int
+    // conversion), valid while |v * p| < 2^51, which `big` checks; otherwise the loops below
+    // redo it with conversions. Why the same: in range, `bits(v * p + MAGIC) - bits(MAGIC)` is
+    // `round(v * p)` and `(v * p + MAGIC) - MAGIC` is that integer as a double, exactly.
+    let mut big = 0u64;
+    for ((&v, x), k) in vals.iter().zip(ints.iter_mut()).zip(ks.iter_mut()) {
+        let r = v * p + MAGIC;
+        let n = r.to_bits().wrapping_sub(MAGIC_BITS);
+        *x = n;
+        *k = v.to_bits().wrapping_sub(((r - MAGIC) / p).to_bits());
+        any |= *k;
+        big |= n.wrapping_add(1 << 51);
+    }
+    if big >= 1 << 52 {
+        any = 0;
         for ((&v, x), k) in vals.iter().zip(ints.iter_mut()).zip(ks.iter_mut()) {
-            let n = ((v + MAGIC) - MAGIC) as i64;
-            *x = n as u64;
-            *k = v.to_bits().wrapping_sub((n as f64).to_bits());
-            any |= *k;
-        }
-    } else {
-        for ((&v, x), k) in vals.iter().zip(ints.iter_mut()).zip(ks.iter_mut()) {
+            // (For e = 0, p = 1: the multiplication and division are exact.)
             let n = ((v * p + MAGIC) - MAGIC) as i64;
             *x = n as u64;
             *k = v.to_bits().wrapping_sub((n as f64 / p).to_bits());
@@ -270,17 +278,8 @@ pub fn decode(cur: &mut Cursor<'_>, out: &mut [f64]) -> Result<()> {
     let n = out.len();
     let (e, corr) = head(cur)?;
     let mut ints = [0u64; MAX_LEN];
-    intseq::decode(cur, &mut ints[..n])?;
-    if e == 0 {
-        for (o, &x) in out.iter_mut().zip(&ints[..n]) {
-            *o = x as i64 as f64;
-        }
-    } else {
-        let p = POW10[e];
-        for (o, &x) in out.iter_mut().zip(&ints[..n]) {
-            *o = x as i64 as f64 / p;
-        }
-    }
+    let small = intseq::decode_small(cur, &mut ints[..n])?;
+    unscale_all(&ints[..n], e, small, out);
     if corr {
         let ks = &mut ints[..n];
         intseq::decode(cur, ks)?;
@@ -289,6 +288,135 @@ pub fn decode(cur: &mut Cursor<'_>, out: &mut [f64]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Decodes the integers of a decimal section into `ints` (its length is the value count) and
+/// returns the divisor `p` such that value `i` is [`scaled`]`(ints[i], p)` — when that holds:
+/// no corrections, every integer below 2^51 in magnitude (the usual case). Otherwise returns
+/// `None` after reading the exponent only or the integers (the caller then decodes with
+/// [`decode`]).
+pub fn decode_ints(cur: &mut Cursor<'_>, ints: &mut [u64]) -> Result<Option<f64>> {
+    let (e, corr) = head(cur)?;
+    if corr {
+        return Ok(None);
+    }
+    let small = intseq::decode_small(cur, ints)?;
+    Ok(small.then_some(POW10[e]))
+}
+
+/// Receives a decimal section's values as they are decoded (see [`stream`]): whole groups of
+/// 8, the others one by one, in order.
+pub trait Values {
+    /// Values `i..i + 8`.
+    fn group(&mut self, i: usize, v: [f64; 8]);
+    /// `n` groups of 8 values from value `i` on, pulled from `next` (see `bits::Fields`).
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [f64; 8]) {
+        for g in 0..n {
+            let v = next();
+            self.group(i + 8 * g, v);
+        }
+    }
+    /// Values `i..i + k` (`k < 8`) are `v[..k]`.
+    #[inline(always)]
+    fn part(&mut self, i: usize, v: [f64; 8], k: usize) {
+        for (j, &x) in v.iter().enumerate().take(k) {
+            self.one(i + j, x);
+        }
+    }
+    /// Value `i`.
+    fn one(&mut self, i: usize, v: f64);
+}
+
+struct Scale<'a, V> {
+    f: &'a mut V,
+    p: f64,
+}
+
+impl<V: Values> intseq::Values for Scale<'_, V> {
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+        let p = self.p;
+        self.f.groups(i, n, || {
+            let x = next();
+            let mut v = [0f64; 8];
+            for k in 0..8 {
+                v[k] = scaled(x[k], p);
+            }
+            v
+        });
+    }
+    #[inline(always)]
+    fn group(&mut self, i: usize, x: [u64; 8]) {
+        let mut v = [0f64; 8];
+        for k in 0..8 {
+            v[k] = scaled(x[k], self.p);
+        }
+        self.f.group(i, v);
+    }
+    #[inline(always)]
+    fn part(&mut self, i: usize, x: [u64; 8], k: usize) {
+        let mut v = [0f64; 8];
+        for j in 0..8 {
+            // (Beyond `k` whatever the integers are: those values are not handed on as data.)
+            v[j] = scaled(x[j], self.p);
+        }
+        self.f.part(i, v, k);
+    }
+    #[inline(always)]
+    fn one(&mut self, i: usize, x: u64) {
+        self.f.one(i, scaled(x, self.p));
+    }
+}
+
+/// Decodes a decimal section of `n` values at the cursor, handing the values to `f` as they
+/// are decoded (bit for bit what [`decode`] gives), when the section has no corrections and its
+/// integers are provably small (`intseq::stream_small`). Otherwise returns `Ok(false)` without
+/// calling `f`.
+///
+/// Why: a query folding the values (a sequential sum, latency-bound) then runs the decoding
+/// work (unpacking, prefix sums, divisions: throughput-bound) in the shadow of its dependency
+/// chain, with no intermediate array written and read back.
+pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Values) -> Result<bool> {
+    let (e, corr) = head(cur)?;
+    if corr {
+        return Ok(false);
+    }
+    intseq::stream_small(cur, n, &mut Scale { f, p: POW10[e] })
+}
+
+/// Value of the integer `x` (|x| < 2^51) of a section whose divisor is `p` (10^e, 1 for e = 0):
+/// bit for bit what [`decode`] gives. See `unscale_all` for why this is exact.
+#[inline(always)]
+pub fn scaled(x: u64, p: f64) -> f64 {
+    (f64::from_bits(x.wrapping_add(MAGIC_BITS)) - MAGIC) / p
+}
+
+/// `MAGIC.to_bits()` (checked by a test).
+const MAGIC_BITS: u64 = 0x4338_0000_0000_0000;
+
+/// `out[i] = unscale(ints[i] as i64, e)`; `small`: every integer is below 2^51 in magnitude.
+///
+/// Why fast: for small integers (checked while decoding them, `intseq::decode_small`),
+/// `int -> f64` is the MAGIC trick backwards (an integer add on the bits and one
+/// subtraction), which vectorises where a 64-bit integer conversion does not (SSE2, wasm
+/// simd128), and so do the divisions. Why correct: for |x| < 2^51, `MAGIC + x` lies in
+/// [2^52, 2^53), where doubles are the integers, so its bits are `bits(MAGIC) + x` and
+/// subtracting MAGIC is exact; the division is the same IEEE division as [`unscale`]'s (by
+/// 1.0 when e = 0, which is exact).
+#[inline]
+fn unscale_all(ints: &[u64], e: usize, small: bool, out: &mut [f64]) {
+    let out = &mut out[..ints.len()];
+    if !small {
+        for (o, &x) in out.iter_mut().zip(ints) {
+            *o = unscale(x as i64, e);
+        }
+        return;
+    }
+    let p = POW10[e];
+    for (o, &x) in out.iter_mut().zip(ints) {
+        *o = scaled(x, p);
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +440,15 @@ mod tests {
             assert!(decode(&mut Cursor::new(&out[..cut], 0), &mut got).is_err());
         }
         Some((e, out.len()))
+    }
+
+    #[test]
+    fn magic_bits() {
+        assert_eq!(MAGIC_BITS, MAGIC.to_bits());
+        for x in [0i64, 1, -1, 123_456_789, -(1 << 51), (1 << 51) - 1] {
+            assert_eq!(scaled(x as u64, 1.0), x as f64);
+            assert_eq!(scaled(x as u64, 100.0).to_bits(), unscale(x, 2).to_bits());
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@ use super::bits;
 use super::varint::{self, Cursor};
 use crate::error::{Error, Result};
 
+pub use super::rebuild::{decode, decode_small, stream_small, Values};
+
 /// Longest sequence (a block; patch indexes are one byte).
 pub const MAX_LEN: usize = super::BLOCK_LEN;
 
@@ -359,21 +361,21 @@ pub fn skip(cur: &mut Cursor<'_>, n: usize) -> Result<Peek> {
     Ok(Peek { first })
 }
 
-struct Header {
-    order: usize,
-    x0: u64,
-    d1: u64,
-    base: i64,
-    width: u32,
-    patches_at: usize,
-    patches: usize,
+pub(super) struct Header {
+    pub(super) order: usize,
+    pub(super) x0: u64,
+    pub(super) d1: u64,
+    pub(super) base: i64,
+    pub(super) width: u32,
+    pub(super) patches_at: usize,
+    pub(super) patches: usize,
     first_patch: Option<usize>,
     first_patch_off: u64,
 }
 
 impl Header {
     /// Reads the header and the patch list (validating it); the cursor ends at the packed bits.
-    fn read(cur: &mut Cursor<'_>, n: usize) -> Result<Header> {
+    pub(super) fn read(cur: &mut Cursor<'_>, n: usize) -> Result<Header> {
         if n == 0 || n > MAX_LEN {
             return Err(Error::corrupt("integer sequence length"));
         }
@@ -430,54 +432,6 @@ impl Header {
         }
         Ok(h)
     }
-}
-
-/// Decodes a sequence of `out.len()` values at the cursor and moves past it.
-pub fn decode(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<()> {
-    let n = out.len();
-    let h = Header::read(cur, n)?;
-    let k = h.order;
-    let m = n - k;
-    if m > 0 {
-        let rs = &mut out[k..];
-        bits::unpack(cur.rest(), h.width, rs)?;
-        cur.skip(bits::packed_len(m, h.width))?;
-        let base = h.base as u64;
-        for r in rs.iter_mut() {
-            *r = r.wrapping_add(base);
-        }
-        if h.patches > 0 {
-            let mut pc = Cursor::new(cur.buf(), h.patches_at);
-            for _ in 0..h.patches {
-                let idx = pc.u8()? as usize;
-                let off = varint::unzigzag(pc.varint()?) as u64;
-                rs[idx] = base.wrapping_add(off);
-            }
-        }
-    }
-    match k {
-        0 => {}
-        1 => {
-            out[0] = h.x0;
-            let mut acc = h.x0;
-            for x in &mut out[1..] {
-                acc = acc.wrapping_add(*x);
-                *x = acc;
-            }
-        }
-        _ => {
-            out[0] = h.x0;
-            let mut d = h.d1;
-            let mut acc = h.x0.wrapping_add(d);
-            out[1] = acc;
-            for x in &mut out[2..] {
-                d = d.wrapping_add(*x);
-                acc = acc.wrapping_add(d);
-                *x = acc;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

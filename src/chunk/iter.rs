@@ -15,6 +15,8 @@ use crate::error::{Error, Result};
 /// Iterator over the blocks of a chunk, in time order (see [`Chunk::blocks`]).
 pub struct Blocks<'a> {
     chunk: &'a Chunk,
+    /// Sealed blocks read so far.
+    block: usize,
     pos: usize,
     prev: i64,
     prev_g: u64,
@@ -25,7 +27,7 @@ pub struct Blocks<'a> {
 
 impl<'a> Blocks<'a> {
     pub(super) fn new(chunk: &'a Chunk) -> Blocks<'a> {
-        Blocks { chunk, pos: 0, prev: 0, prev_g: 1, first: true, sealed_done: false, done: false }
+        Blocks { chunk, block: 0, pos: 0, prev: 0, prev_g: 1, first: true, sealed_done: false, done: false }
     }
 
     /// The tail of a compressed chunk as a block, without walking the sealed blocks.
@@ -80,13 +82,15 @@ impl<'a> Iterator for Blocks<'a> {
         }
         if !self.sealed_done {
             if self.pos < c.data.len() {
-                return match block::read_header(
-                    &c.data,
-                    self.pos,
-                    self.prev,
-                    self.prev_g,
-                    self.first,
-                ) {
+                // The index knows each block's length: only the timestamp fields are parsed.
+                let h = if self.block < c.index.blocks() {
+                    let next = self.pos + c.index.len_of(self.block);
+                    block::read_header_sized(&c.data, self.pos, next, self.prev, self.prev_g, self.first)
+                } else {
+                    block::read_header(&c.data, self.pos, self.prev, self.prev_g, self.first)
+                };
+                self.block += 1;
+                return match h {
                     Ok(h) => {
                         self.pos = h.next;
                         self.prev = h.end;
@@ -126,6 +130,31 @@ fn short() -> Error {
 }
 
 impl<'a> Block<'a> {
+    /// A sealed block of `buf` with header `h`.
+    pub(super) fn sealed(buf: &'a [u8], h: block::Header) -> Block<'a> {
+        Block { start: h.start, end: h.end, count: h.count, src: Src::Sealed { buf, h } }
+    }
+
+    /// The step when timestamp `i` is `start + i * step` without decoding (constant-step
+    /// sealed blocks); `None` otherwise.
+    #[inline]
+    pub fn const_step(&self) -> Option<u64> {
+        match self.src {
+            Src::Sealed { h, .. } => h.const_step(),
+            _ => None,
+        }
+    }
+
+    /// Timestamp `i` (`< len()`): arithmetic for constant-step blocks, else the timestamps are
+    /// decoded into `scratch`.
+    pub fn ts_at(&self, i: usize, scratch: &mut [i64]) -> Result<i64> {
+        if let Some(g) = self.const_step() {
+            return Ok((self.start as u64).wrapping_add(g.wrapping_mul(i as u64)) as i64);
+        }
+        self.decode_timestamps(scratch)?;
+        scratch.get(i).copied().ok_or_else(short)
+    }
+
     /// First timestamp.
     pub fn start(&self) -> i64 {
         self.start
@@ -193,6 +222,28 @@ impl<'a> Block<'a> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// For a sealed decimal block without corrections (the usual case): its values as integers
+    /// into `ints[..len()]` and the divisor `p`, value `i` being
+    /// [`decimal::scaled`](super::decimal::scaled)`(ints[i], p)` bit for bit. `None` (nothing
+    /// decoded) for other blocks.
+    pub fn decode_scaled(&self, ints: &mut [u64]) -> Result<Option<f64>> {
+        let ints = ints.get_mut(..self.count).ok_or_else(short)?;
+        match self.src {
+            Src::Sealed { buf, h } => block::decode_scaled(&h, buf, ints),
+            _ => Ok(None),
+        }
+    }
+
+    /// Hands the values to `f` as they are decoded, without storing them (see
+    /// [`decimal::stream`](super::decimal::stream)), when the block allows it (a sealed decimal
+    /// block without corrections, the usual case); otherwise returns false, `f` untouched.
+    pub fn stream_values(&self, f: &mut impl super::decimal::Values) -> Result<bool> {
+        match self.src {
+            Src::Sealed { buf, h } => block::stream_values(&h, buf, f),
+            _ => Ok(false),
         }
     }
 

@@ -12,10 +12,13 @@
 //! | `timestamps.rs`  | common step (GCD), constant-step fast path, delta / delta-of-delta of step multiples |
 //! | `decimal.rs`     | values as integers scaled by 10^e plus exact ulp corrections (ALP-like) |
 //! | `intseq.rs`      | integer back end: delta order 0/1/2, frame of reference, bit packing, patches |
+//! | `rebuild.rs`     | reading integer sequences: into an array, or streamed 8 values at a time |
 //! | `gorilla.rs`     | Gorilla / RedisTimeSeries delta-of-delta + XOR: the fallback value codec |
 //! | `uncompressed.rs`| ENCODING UNCOMPRESSED: 16 bytes per sample                             |
 //! | `tail.rs`        | the raw tail (values only while timestamps are regular)              |
 //! | `iter.rs`        | block-level access for queries                                       |
+//! | `index.rs`       | the in-memory block index: per group of blocks, what folding needs (not in snapshots) |
+//! | `summary.rs`     | the per-chunk summary                                                |
 //! | `bits.rs`, `varint.rs` | checked bit / byte I/O                                         |
 //!
 //! Why blocks: a block is the unit of codec choice (a series that turns from decimal to noisy
@@ -28,13 +31,19 @@
 //! the header alone and decodes on demand (timestamps and values separately if wanted) into
 //! buffers of [`MAX_BLOCK_LEN`]; the tail appears as a last block. [`Chunk::summary`] covers the
 //! whole chunk (tail included) and is exact: it is the in-order fold of every sample pushed.
+//! [`Chunk::groups`] walks the sealed blocks in groups of [`index::GROUP`] with what the block
+//! index keeps of them (counts, sum, extremes and their positions, last timestamp), so that a
+//! query folds whole groups as it folds whole chunks, and decodes only the groups that straddle
+//! a bucket or pixel boundary. The index is built as blocks are sealed (the values are in hand)
+//! and rebuilt by [`Chunk::read_from`]; it costs about 0.1 byte per sample ([`Chunk::mem_bytes`]
+//! counts it).
 //!
 //! An uncompressed chunk (`uncompressed.rs`) is 16 bytes per sample, `budget / 16` samples;
 //! its blocks are runs of `BLOCK_LEN` samples.
 //!
 //! The budget bounds [`Chunk::data_bytes`], the encoded bytes (RedisTimeSeries' CHUNK_SIZE);
 //! [`Chunk::mem_bytes`] is every byte the chunk holds: the struct, the encoded bytes' allocation
-//! (grown exactly) and the tail.
+//! (grown exactly), the tail and the block index.
 //!
 //! Timestamps may be any i64 (the engine restricts them to `[0, 2^63)`); every f64 round-trips
 //! bit for bit, NaN payloads included.
@@ -56,25 +65,29 @@
 //! | samples     | 16 × count | see `uncompressed.rs`                               |
 //!
 //! [`Chunk::read_from`] decodes and checks everything (structure, ranges, timestamp order,
-//! budget, lengths) and recomputes the summary from the samples; damaged bytes give
-//! `Error::corrupt`, never a panic.
+//! budget, lengths) and recomputes the summary and the block index from the samples; damaged
+//! bytes give `Error::corrupt`, never a panic.
 
 pub mod bits;
 pub mod block;
 pub mod decimal;
 pub mod gorilla;
+pub mod index;
 pub mod intseq;
 mod iter;
+mod rebuild;
 mod summary;
 mod tail;
 pub mod timestamps;
 pub mod uncompressed;
 pub mod varint;
 
+pub use index::{Group, Groups};
 pub use iter::{Block, Blocks};
 pub use summary::Summary;
 
 use crate::error::{Error, Result};
+use index::BlockIndex;
 use std::cell::RefCell;
 use tail::Tail;
 
@@ -134,6 +147,8 @@ pub struct Chunk {
     data: Vec<u8>,
     /// Unsealed samples (compressed only).
     tail: Tail,
+    /// Per-group facts about the sealed blocks (compressed only; not serialised).
+    index: BlockIndex,
     summary: Summary,
     /// Step of the last sealed block (the next block's SAME_G refers to it).
     last_g: u64,
@@ -150,6 +165,7 @@ impl Chunk {
         Chunk {
             data: Vec::new(),
             tail: Tail::default(),
+            index: BlockIndex::default(),
             summary: Summary::default(),
             last_g: 1,
             budget: budget.min(u32::MAX as usize) as u32,
@@ -268,6 +284,64 @@ impl Chunk {
         Ok(())
     }
 
+    /// Appends samples later than every sample in the chunk (strictly increasing timestamps),
+    /// in order, as [`Chunk::push`] one by one would — the same bytes, summary and index.
+    /// Returns how many were consumed and, if the chunk filled up, the overflow (the samples
+    /// that did not fit, the last consumed one last): they start the next chunk, before
+    /// `ts[consumed..]`.
+    ///
+    /// Why fast: with an empty tail, each run of [`BLOCK_LEN`] input samples is encoded
+    /// straight from the input (no copy into the tail, no per-sample step tracking) and the
+    /// summary is extended in one pass ([`Summary::extend`]); only a batch's last partial block
+    /// goes through the tail. A block that does not fit the budget takes [`Chunk::push`]'s
+    /// path, so overflow behaves exactly as with single pushes.
+    pub fn push_many(&mut self, ts: &[i64], vals: &[f64]) -> (usize, Option<Overflow>) {
+        let n = ts.len().min(vals.len());
+        let mut i = 0;
+        while i < n {
+            if self.encoding == Encoding::Compressed
+                && !self.full
+                && self.tail.len() == 0
+                && n - i >= BLOCK_LEN
+                && self.seal_direct(&ts[i..i + BLOCK_LEN], &vals[i..i + BLOCK_LEN])
+            {
+                i += BLOCK_LEN;
+                continue;
+            }
+            match self.push(ts[i], vals[i]) {
+                Ok(()) => i += 1,
+                Err(over) => return (i + 1, Some(over)),
+            }
+        }
+        (n, None)
+    }
+
+    /// Encodes `ts` / `vals` ([`BLOCK_LEN`] samples after every sample of the chunk, tail
+    /// empty) as the next block when it fits the budget; otherwise changes nothing and returns
+    /// false.
+    fn seal_direct(&mut self, ts: &[i64], vals: &[f64]) -> bool {
+        debug_assert!(self.tail.len() == 0 && ts.len() == BLOCK_LEN);
+        let prev = if self.data.is_empty() { None } else { Some(self.summary.end) };
+        let room = self.data_budget().saturating_sub(self.data.len());
+        let (data, last_g) = (&mut self.data, &mut self.last_g);
+        let sealed = BLOCK_BUF.with(|cell| {
+            let mut buf = cell.borrow_mut();
+            buf.clear();
+            let g = block::encode(ts, vals, prev, *last_g, &mut buf);
+            if buf.len() > room {
+                return None;
+            }
+            data.reserve_exact(buf.len());
+            data.extend_from_slice(&buf);
+            *last_g = g;
+            Some((buf.len(), g))
+        });
+        let Some((len, g)) = sealed else { return false };
+        let st = self.summary.extend(ts, vals, self.index.sum_start());
+        self.index.push_stats(len, ts[ts.len() - 1], g, vals.len(), st);
+        true
+    }
+
     /// Seals the tail into a block. If it does not fit the budget, seals the longest prefix
     /// that fits (halving; at least one sample when the chunk has no block yet) and returns
     /// the rest as an overflow; the chunk is then full.
@@ -286,19 +360,20 @@ impl Chunk {
         let base = tail.base();
         let prev = if self.data.is_empty() { None } else { Some(base.end) };
         let room = self.data_budget().saturating_sub(self.data.len());
-        let (data, last_g) = (&mut self.data, &mut self.last_g);
+        let (data, last_g, index) = (&mut self.data, &mut self.last_g, &mut self.index);
         let sealed = BLOCK_BUF.with(|cell| {
             let mut buf = cell.borrow_mut();
             let g0 = *last_g;
-            let mut append = |buf: &[u8], g: u64| {
+            let mut append = |buf: &[u8], g: u64, ts: &[i64], vals: &[f64]| {
                 data.reserve_exact(buf.len());
                 data.extend_from_slice(buf);
                 *last_g = g;
+                index.push(buf.len(), ts[ts.len() - 1], g, vals);
             };
             buf.clear();
             let g = block::encode(&ts[..n], vals, prev, g0, &mut buf);
             if buf.len() <= room {
-                append(&buf, g);
+                append(&buf, g, &ts[..n], vals);
                 return n;
             }
             if keep_on_misfit {
@@ -312,7 +387,7 @@ impl Chunk {
                 buf.clear();
                 let g = block::encode(&ts[..k], &vals[..k], prev, g0, &mut buf);
                 if buf.len() <= room {
-                    append(&buf, g);
+                    append(&buf, g, &ts[..k], &vals[..k]);
                     return k;
                 }
                 k /= 2;
@@ -335,6 +410,7 @@ impl Chunk {
         self.full = true;
         self.tail.free();
         self.data.shrink_to_fit();
+        self.index.shrink();
         Err(over)
     }
 
@@ -356,6 +432,19 @@ impl Chunk {
     /// The blocks, in time order: header-only views decoded on demand (see [`Block`]).
     pub fn blocks(&self) -> Blocks<'_> {
         Blocks::new(self)
+    }
+
+    /// The sealed blocks in groups with their indexed facts (`index.rs`), for queries that fold
+    /// whole groups without decoding them; `None` for uncompressed chunks. The raw tail is not
+    /// part of any group: it is the last of [`Chunk::blocks`] (and [`Chunk::tail_block`]).
+    pub fn groups(&self) -> Option<Groups<'_>> {
+        (self.encoding == Encoding::Compressed)
+            .then(|| Groups::new(&self.data, &self.index, self.summary.start))
+    }
+
+    /// The raw tail as a block, if it holds samples.
+    pub fn tail_block(&self) -> Option<Block<'_>> {
+        self.blocks().tail_block()
     }
 
     /// The newest sample.
@@ -418,7 +507,10 @@ impl Chunk {
 
     /// Bytes of memory this chunk holds: the struct, the encoded data's allocation and the tail.
     pub fn mem_bytes(&self) -> usize {
-        std::mem::size_of::<Chunk>() + self.data.capacity() + self.tail.mem_bytes()
+        std::mem::size_of::<Chunk>()
+            + self.data.capacity()
+            + self.tail.mem_bytes()
+            + self.index.mem_bytes()
     }
 
     /// Serialises the chunk (for snapshots); see the layout in the module documentation.
@@ -491,6 +583,7 @@ impl Chunk {
                     for i in 0..h.count {
                         c.summary.push(bt[i], bv[i]);
                     }
+                    c.index.push(h.next - h.at, h.end, h.g, &bv[..h.count]);
                     (at, prev, prev_g, first) = (h.next, h.end, h.g, false);
                 }
                 c.data = data.to_vec();

@@ -1,5 +1,7 @@
 //! Per-chunk summary: what whole-chunk aggregation needs without decoding.
 
+use super::index::{self, Stats};
+
 /// Aggregate facts about the samples of one chunk (or any run of samples).
 ///
 /// NaN samples are counted in `count` and `nan_count` but take no part in
@@ -96,6 +98,53 @@ impl Summary {
         self.sum_sq += v * v;
     }
 
+    /// Adds samples later than every sample already summarised: the same result as
+    /// [`Summary::push`] one by one, bit for bit. Returns the [`Stats`] of `vals` alone (what
+    /// the block index keeps: `index::stats_from(vals, from)`), computed in the same pass.
+    ///
+    /// Why fast: the three running sums (the summary's two, sequential as `push` adds them, and
+    /// the block's own from `from`) are independent dependency chains; the extremes come from a
+    /// lane-parallel pass (`index::extremes_at`). Why correct: a NaN makes
+    /// a sum NaN, and then the slice is replayed through `push` from the saved state; the
+    /// extremes keep the first sample holding them, as `push`'s strict comparisons do.
+    pub fn extend(&mut self, ts: &[i64], vals: &[f64], from: f64) -> Stats {
+        let n = ts.len().min(vals.len());
+        if n == 0 {
+            return index::stats_from(&[], from);
+        }
+        let (ts, vals) = (&ts[..n], &vals[..n]);
+        let (mut s, mut s2, mut own) = (self.sum, self.sum_sq, from);
+        for &v in vals {
+            s += v;
+            s2 += v * v;
+            own += v;
+        }
+        if s.is_nan() || s2.is_nan() || own.is_nan() {
+            for (&t, &v) in ts.iter().zip(vals) {
+                self.push(t, v);
+            }
+            return index::stats_from(vals, from);
+        }
+        if self.count == 0 {
+            self.start = ts[0];
+        }
+        self.end = ts[n - 1];
+        self.count += n as u64;
+        (self.sum, self.sum_sq) = (s, s2);
+        if self.first.is_none() {
+            self.first = Some((ts[0], vals[0]));
+        }
+        self.last = Some((ts[n - 1], vals[n - 1]));
+        let (lo, hi) = index::extremes_at(vals);
+        if vals[lo] < self.min {
+            (self.min, self.min_ts) = (vals[lo], ts[lo]);
+        }
+        if vals[hi] > self.max {
+            (self.max, self.max_ts) = (vals[hi], ts[hi]);
+        }
+        Stats { nan: 0, sum: own, min: vals[lo], max: vals[hi], min_at: lo, max_at: hi }
+    }
+
     /// Folds in the summary of samples that all come after this one's.
     pub fn merge(&mut self, later: &Summary) {
         if later.count == 0 {
@@ -143,6 +192,26 @@ mod tests {
         assert_eq!(s.last, Some((3, -1.0)));
         assert_eq!((s.min, s.max, s.sum, s.sum_sq), (-1.0, 2.0, 1.0, 5.0));
         assert_eq!((s.min_ts, s.max_ts), (3, 2));
+    }
+
+    #[test]
+    fn extend_equals_pushes() {
+        let cases: Vec<Vec<f64>> = vec![
+            vec![1.5, -3.0, 7.25, 0.0, -0.0, 2.0, 9.0, 4.0, -3.0],
+            vec![0.0, -0.0, -0.0, 0.0],
+            vec![f64::NAN, 2.0, f64::NAN],
+            vec![f64::INFINITY, 1.0, f64::NEG_INFINITY],
+            (0..130).map(|i| ((i * 37) % 101) as f64 / 7.0).collect(),
+        ];
+        for vs in cases {
+            let ts: Vec<i64> = (0..vs.len() as i64).collect();
+            for cut in [0, 1, vs.len() / 2] {
+                let mut a = Summary::of(&ts[..cut], &vs[..cut]);
+                let st = a.extend(&ts[cut..], &vs[cut..], 1.5);
+                assert_eq!(format!("{st:?}"), format!("{:?}", super::index::stats_from(&vs[cut..], 1.5)));
+                assert_eq!(format!("{a:?}"), format!("{:?}", Summary::of(&ts, &vs)), "{vs:?} {cut}");
+            }
+        }
     }
 
     #[test]

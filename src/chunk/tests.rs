@@ -2,6 +2,7 @@
 //! `tests/chunk_props.rs`).
 
 use super::*;
+use super::index;
 
 fn same_summary(a: &Summary, b: &Summary) -> bool {
     format!("{a:?}") == format!("{b:?}")
@@ -228,5 +229,155 @@ fn bit_flips_never_panic() {
             assert!(t.windows(2).all(|w| w[0] < w[1]));
             assert!(same_summary(r.summary(), &Summary::of(&t, &v)));
         }
+    }
+}
+
+/// A small deterministic generator (xorshift).
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Mixed data: decimal walks with NaN, near-decimals, specials, raw bits; regular timestamps
+/// with gaps and irregular stretches.
+fn mixed(g: &mut Gen, n: usize) -> (Vec<i64>, Vec<f64>) {
+    let (mut ts, mut vs) = (Vec::new(), Vec::new());
+    let (mut t, mut x) = (g.below(1 << 40) as i64, 0i64);
+    let irregular = g.below(3) == 0;
+    for _ in 0..n {
+        t += match g.below(50) {
+            0 => 1 + g.below(1 << 20) as i64,
+            _ if irregular => 1 + g.below(7) as i64,
+            _ => 1000,
+        };
+        x += g.below(101) as i64 - 50;
+        let v = match g.below(100) {
+            0 => f64::NAN,
+            1 => f64::from_bits(g.next()),
+            2 => f64::from_bits((x as f64 / 100.0).to_bits() + 1),
+            3 => -0.0,
+            _ => x as f64 / 100.0,
+        };
+        ts.push(t);
+        vs.push(v);
+    }
+    (ts, vs)
+}
+
+/// The index agrees with the decoded blocks: counts, bounds, stats, positions, ends.
+fn check_index(c: &Chunk) {
+    let Some(groups) = c.groups() else { return };
+    let (mut seen, mut prev_end) = (0usize, None);
+    for g in groups {
+        let (mut t, mut v) = (Vec::new(), Vec::new());
+        let mut want = index::Stats { nan: 0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, min_at: 0, max_at: 0 };
+        for b in g.blocks() {
+            let b = b.unwrap();
+            let (bt, bv) = {
+                let (mut bt, mut bv) = (Vec::new(), Vec::new());
+                b.decode_into(&mut bt, &mut bv).unwrap();
+                (bt, bv)
+            };
+            let st = index::stats_from(&bv, if t.is_empty() { 0.0 } else { want.sum });
+            if st.min < want.min {
+                (want.min, want.min_at) = (st.min, t.len() + st.min_at);
+            }
+            if st.max > want.max {
+                (want.max, want.max_at) = (st.max, t.len() + st.max_at);
+            }
+            want.sum = st.sum;
+            want.nan += st.nan;
+            t.extend(bt);
+            v.extend(bv);
+        }
+        let st = g.stats();
+        assert_eq!((g.len(), g.end()), (t.len(), *t.last().unwrap()));
+        assert!(g.start() <= t[0] && prev_end.is_none_or(|p| g.start() > p));
+        if prev_end.is_none() {
+            assert_eq!(g.start(), t[0]);
+        }
+        assert_eq!((st.nan, st.min_at, st.max_at), (want.nan, want.min_at, want.max_at));
+        assert_eq!(bits(&[st.min, st.max]), bits(&[want.min, want.max]));
+        assert!(st.sum == want.sum || (st.sum.is_nan() && want.sum.is_nan()));
+        if st.nan < t.len() {
+            assert_eq!(g.ts_at(st.min_at).unwrap(), t[st.min_at]);
+            assert_eq!(g.ts_at(st.max_at).unwrap(), t[st.max_at]);
+            let f = v.iter().position(|x| !x.is_nan()).unwrap();
+            let l = v.iter().rposition(|x| !x.is_nan()).unwrap();
+            let (gf, gl) = (g.first_valid().unwrap().unwrap(), g.last_valid().unwrap().unwrap());
+            assert_eq!((gf.0, gf.1.to_bits(), gl.0, gl.1.to_bits()), (t[f], v[f].to_bits(), t[l], v[l].to_bits()));
+        }
+        seen += t.len();
+        prev_end = Some(g.end());
+    }
+    let tail = c.tail_block().map_or(0, |b| b.len());
+    assert_eq!(seen + tail, c.len());
+}
+
+/// Ingests through `push_many` in batches of random sizes, as `Series::append_batch` does.
+fn ingest_many(g: &mut Gen, budget: usize, ts: &[i64], vs: &[f64]) -> Vec<Chunk> {
+    let mut chunks = vec![Chunk::new(Encoding::Compressed, budget)];
+    let mut i = 0;
+    while i < ts.len() {
+        let end = (i + 1 + g.below(400) as usize).min(ts.len());
+        let mut j = i;
+        while j < end {
+            let (used, over) = chunks.last_mut().unwrap().push_many(&ts[j..end], &vs[j..end]);
+            j += used;
+            if let Some(over) = over {
+                chunks.extend(Chunk::build(Encoding::Compressed, budget, &over.ts, &over.vals));
+            }
+        }
+        i = end;
+    }
+    chunks
+}
+
+#[test]
+fn push_many_equals_pushes_and_the_index_is_exact() {
+    let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+    for round in 0..40 {
+        let n = 1 + g.below(3000) as usize;
+        let (ts, vs) = mixed(&mut g, n);
+        let budget = [48, 200, 1024, 4096, 65536][round % 5];
+        let one = ingest(Encoding::Compressed, budget, &ts, &vs);
+        let many = ingest_many(&mut g, budget, &ts, &vs);
+        check(&many, &ts, &vs);
+        assert_eq!(one.len(), many.len(), "round {round}");
+        for (a, b) in one.iter().zip(&many) {
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            a.write_to(&mut x);
+            b.write_to(&mut y);
+            assert_eq!(x, y, "round {round}: same bytes");
+            assert!(same_summary(a.summary(), b.summary()));
+            assert_eq!(a.index.raw(), b.index.raw(), "round {round}: same index");
+            check_index(b);
+            // A restored chunk rebuilds the same index.
+            let r = Chunk::read_from(&x, &mut 0).unwrap();
+            assert_eq!(r.index.raw(), b.index.raw(), "round {round}: restored index");
+        }
+    }
+}
+
+#[test]
+fn index_with_huge_steps() {
+    // Steps beyond u32 are not kept in the index: the walk finds them in the headers.
+    let ts: Vec<i64> = (0..2000).map(|i| i * (1 << 33) + (i % 3)).collect();
+    let vs: Vec<f64> = (0..2000).map(|i| (i % 17) as f64).collect();
+    for c in Chunk::build(Encoding::Compressed, 4096, &ts, &vs) {
+        check_index(&c);
+    }
+    let ts: Vec<i64> = (0..2000).map(|i| i * (1 << 33)).collect();
+    for c in Chunk::build(Encoding::Compressed, 4096, &ts, &vs) {
+        check_index(&c);
     }
 }

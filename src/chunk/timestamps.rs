@@ -120,7 +120,9 @@ pub fn encode(ts: &[i64], prev: Option<i64>, prev_g: u64, out: &mut Vec<u8>) -> 
     }
     // Fast path: a constant step (the common case of regular series), no arrays.
     let s = (ts[1] as u64).wrapping_sub(ts[0] as u64);
-    if s != 0 && ts.windows(2).all(|w| (w[1] as u64).wrapping_sub(w[0] as u64) == s) {
+    // Branch-free (vectorisable) check that every interval is `s`.
+    let off = ts.windows(2).fold(0u64, |a, w| a | ((w[1] as u64).wrapping_sub(w[0] as u64) ^ s));
+    if s != 0 && off == 0 {
         let lead = !(prev.is_some() && d0 == s);
         if lead {
             varint::put(out, d0);
@@ -170,7 +172,7 @@ pub fn encode(ts: &[i64], prev: Option<i64>, prev_g: u64, out: &mut Vec<u8>) -> 
 }
 
 /// The timestamp fields of a block, read without decoding the run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct TsHeader {
     /// First timestamp.
     pub start: i64,
@@ -182,6 +184,14 @@ pub struct TsHeader {
     lead: Option<u64>,
     prev: i64,
     run_at: usize,
+}
+
+impl TsHeader {
+    /// The step when the block is regular (mode CONST; a one-sample block counts as regular).
+    #[inline]
+    pub fn const_step(&self) -> Option<u64> {
+        (self.mode == MODE_CONST || self.start == self.end).then_some(self.g)
+    }
 }
 
 /// Reads the timestamp fields of a block of `n` samples at the cursor, moving past them.
@@ -205,6 +215,17 @@ pub fn read_header(
     let g = if same_g { prev_g } else { cur.varint()? };
     if g == 0 {
         return Err(Error::corrupt("zero timestamp step"));
+    }
+    // The common case (a regular series' block: constant step, no lead) in checked i64
+    // arithmetic; overflow and everything else take the general path below.
+    if mode == MODE_CONST && !first && lead_v.is_none() {
+        let bounds = i64::try_from(g).ok().and_then(|g| {
+            let start = prev.checked_add(g)?;
+            Some((start, start.checked_add(g.checked_mul(n as i64 - 1)?)?))
+        });
+        if let Some((start, end)) = bounds {
+            return Ok(TsHeader { start, end, g, mode, lead: None, prev, run_at: 0 });
+        }
     }
     // Exact arithmetic in i128; a chunk's first block anchors on 0 with a wrapping `d_0`, so
     // any i64 timestamp (negative ones included) can start a chunk.

@@ -9,23 +9,33 @@
 //! that there is no NaN. Extremes, when needed, are a separate four-lane pass. Ends are read
 //! off the slice.
 //!
+//! The same loop runs on a decimal block's integers ([`Acc::add_scaled_for`]), computing each
+//! value (`decimal::scaled`: an integer add, a subtraction, a division) inside the loop: the
+//! divisions are independent of each other and of the sum chain, so they execute in its
+//! shadow instead of in a pass of their own (measured: 1.35 → 1.0 ns per value natively).
+//!
 //! Why correct: when the bound fails (NaN, huge values, avg already in its overflow path) the
 //! run is replayed through [`Acc::add`]; min and max are order-free except for the sign of a
-//! zero, so a zero extreme is recomputed in time order.
+//! zero, so a zero extreme is recomputed in time order. Scaled values are bit for bit the
+//! decoded ones (`decimal::scaled`).
 
 use super::aggregator::{Acc, Need};
+use super::scan::Ts;
+use crate::chunk::decimal::scaled;
 
-/// Smallest and largest values of `vals` (no NaN), the first occurrence as a sequential scan
-/// with `<` / `>` would keep it.
-fn extremes(vals: &[f64]) -> (f64, f64) {
+/// Smallest and largest values of `xs` as `val` maps them (no NaN), the first occurrence as a
+/// sequential scan with `<` / `>` would keep it.
+#[inline(always)]
+fn extremes<T: Copy>(xs: &[T], val: impl Fn(T) -> f64 + Copy) -> (f64, f64) {
     let mut lo = [f64::INFINITY; 4];
     let mut hi = [f64::NEG_INFINITY; 4];
-    let chunks = vals.chunks_exact(4);
+    let chunks = xs.chunks_exact(4);
     let rest = chunks.remainder();
     for c in chunks {
         for k in 0..4 {
-            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
-            hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+            let v = val(c[k]);
+            lo[k] = if v < lo[k] { v } else { lo[k] };
+            hi[k] = if v > hi[k] { v } else { hi[k] };
         }
     }
     let (mut l, mut h) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -33,14 +43,16 @@ fn extremes(vals: &[f64]) -> (f64, f64) {
         l = if lo[k] < l { lo[k] } else { l };
         h = if hi[k] > h { hi[k] } else { h };
     }
-    for &v in rest {
+    for &x in rest {
+        let v = val(x);
         l = if v < l { v } else { l };
         h = if v > h { v } else { h };
     }
     if l == 0.0 || h == 0.0 {
         // -0.0 and 0.0 compare equal: keep the sign of the first one, as a scan would.
         (l, h) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in vals {
+        for &x in xs {
+            let v = val(x);
             l = if v < l { v } else { l };
             h = if v > h { v } else { h };
         }
@@ -62,50 +74,120 @@ impl Acc {
     /// assert_eq!(Aggregator::Avg.finish(&a), Some(0.9));
     /// ```
     pub fn add_run_for(&mut self, ts: &[i64], vals: &[f64], need: Need) {
-        let n = ts.len().min(vals.len());
-        let (ts, vals) = (&ts[..n], &vals[..n]);
+        self.add_run_with(Ts::Slice(ts), vals, |v| v, None, need);
+    }
+
+    /// [`Acc::add_run_for`] on samples whose values are `decimal::scaled(ints[i], p)` (a
+    /// decimal block's integers and divisor, see `chunk::Block::decode_scaled`). Such values
+    /// are below 2^51 in magnitude and never NaN, which bounds the run without the `|v|`
+    /// lanes.
+    pub(crate) fn add_scaled_for(&mut self, ts: Ts<'_>, ints: &[u64], p: f64, need: Need) {
+        let bound = ints.len() as f64 * (1u64 << 51) as f64;
+        self.add_run_with(ts, ints, |x| scaled(x, p), Some(bound), need);
+    }
+
+    /// The fold; `bound`, when known, bounds the sum of `|v|` (the lanes are then skipped).
+    #[inline(always)]
+    fn add_run_with<T: Copy>(
+        &mut self,
+        ts: Ts<'_>,
+        xs: &[T],
+        val: impl Fn(T) -> f64 + Copy,
+        bound: Option<f64>,
+        need: Need,
+    ) {
+        let n = ts.len().min(xs.len());
+        let xs = &xs[..n];
         if n == 0 {
+            return;
+        }
+        if let Some(bound) = bound {
+            if !self.can_fold(bound) {
+                self.replay(ts, xs, val);
+                return;
+            }
+            let mut s = self.sum;
+            if need.sum_sq {
+                let mut s2 = self.sum_sq;
+                for &x in xs {
+                    let v = val(x);
+                    s += v;
+                    s2 += v * v;
+                }
+                self.sum_sq = s2;
+            } else {
+                for c in xs.chunks_exact(4) {
+                    let v = [val(c[0]), val(c[1]), val(c[2]), val(c[3])];
+                    s = (((s + v[0]) + v[1]) + v[2]) + v[3];
+                }
+                for &x in xs.chunks_exact(4).remainder() {
+                    s += val(x);
+                }
+            }
+            self.sum = s;
+            self.finish_run(ts, xs, val, need);
             return;
         }
         let mut s = self.sum;
         let mut s2 = self.sum_sq;
         let mut a = [0.0f64; 4];
-        let chunks = vals.chunks_exact(4);
+        let chunks = xs.chunks_exact(4);
         let rest = chunks.remainder();
         if need.sum_sq {
             for c in chunks {
+                let v = [val(c[0]), val(c[1]), val(c[2]), val(c[3])];
                 for k in 0..4 {
-                    s += c[k];
-                    s2 += c[k] * c[k];
-                    a[k] += c[k].abs();
+                    s += v[k];
+                    s2 += v[k] * v[k];
+                    a[k] += v[k].abs();
                 }
             }
-            for &v in rest {
+            for &x in rest {
+                let v = val(x);
                 s += v;
                 s2 += v * v;
                 a[0] += v.abs();
             }
         } else {
             for c in chunks {
+                let v = [val(c[0]), val(c[1]), val(c[2]), val(c[3])];
                 for k in 0..4 {
-                    s += c[k];
-                    a[k] += c[k].abs();
+                    s += v[k];
+                    a[k] += v[k].abs();
                 }
             }
-            for &v in rest {
+            for &x in rest {
+                let v = val(x);
                 s += v;
                 a[0] += v.abs();
             }
         }
         let bound = (a[0] + a[1]) + (a[2] + a[3]);
         if !self.can_fold(bound) {
-            for (&t, &v) in ts.iter().zip(vals) {
-                self.add(t, v);
-            }
+            self.replay(ts, xs, val);
             return;
         }
+        self.sum = s;
+        if need.sum_sq {
+            self.sum_sq = s2;
+        }
+        self.finish_run(ts, xs, val, need);
+    }
+
+    /// Adds the samples one by one (the exact path).
+    #[cold]
+    fn replay<T: Copy>(&mut self, ts: Ts<'_>, xs: &[T], val: impl Fn(T) -> f64) {
+        for (i, &x) in xs.iter().enumerate() {
+            self.add(ts.at(i), val(x));
+        }
+    }
+
+    /// The rest of a folded run: extremes (if needed), count, first and last.
+    #[inline(always)]
+    fn finish_run<T: Copy>(&mut self, ts: Ts<'_>, xs: &[T], val: impl Fn(T) -> f64 + Copy, need: Need) {
+        let n = xs.len();
         if need.extremes {
-            let (lo, hi) = extremes(vals);
+            let (lo, hi) = extremes(xs, val);
             if lo < self.min {
                 self.min = lo;
             }
@@ -113,15 +195,11 @@ impl Acc {
                 self.max = hi;
             }
         }
-        self.sum = s;
-        if need.sum_sq {
-            self.sum_sq = s2;
-        }
         self.count += n as u64;
         if self.first.is_none() {
-            self.first = Some((ts[0], vals[0]));
+            self.first = Some((ts.at(0), val(xs[0])));
         }
-        self.last = Some((ts[n - 1], vals[n - 1]));
+        self.last = Some((ts.at(n - 1), val(xs[n - 1])));
     }
 }
 

@@ -5,11 +5,12 @@
 //! |-----------------|-------------------------------------------------------------------|
 //! | `aggregator.rs` | aggregators as accumulate / merge / finish values ([`Acc`])       |
 //! | `fold.rs`       | the hot loop: a decoded run into an [`Acc`], bit-exact            |
+//! | `stream.rs`     | a decimal block folded into buckets while it decodes              |
 //! | `twa.rs`        | the time-weighted average and its EMPTY interpolation             |
 //! | `bucket.rs`     | bucket alignment and reported timestamps                          |
 //! | `request.rs`    | what a query asks ([`RangeRequest`]) and returns ([`RangeResult`]) |
 //! | `parse.rs`      | TS.RANGE / TS.REVRANGE arguments → [`RangeRequest`]               |
-//! | `scan.rs`       | reading a series: chunk summaries or decoded blocks, neighbours   |
+//! | `scan.rs`       | reading a series: chunk / block-group summaries or decoded blocks, neighbours |
 //! | `aggregate.rs`  | samples → buckets → rows, EMPTY                                   |
 //! | `range.rs`      | the pipeline: raw or aggregated, REVRANGE, COUNT                  |
 //! | `viewport.rs`   | M4: first / min / max / last per pixel column                     |
@@ -26,6 +27,7 @@ mod parse;
 mod range;
 mod request;
 pub(crate) mod scan;
+mod stream;
 mod twa;
 mod viewport;
 

@@ -83,7 +83,7 @@ impl Raw<'_> {
     }
 }
 
-impl Sink for Raw<'_> {
+impl Sink<'_> for Raw<'_> {
     fn summary(&mut self, _: &Summary) -> bool {
         false
     }

@@ -3,34 +3,181 @@
 //! samples) or as decoded runs of one block at most; and the neighbour look-ups of twa.
 //!
 //! Why fast: a chunk inside the range is first offered as its summary, so aggregations whose
-//! buckets hold whole chunks never decode them; otherwise blocks are decoded one at a time into
-//! stack buffers (no allocation), and blocks outside the range are skipped on their headers.
+//! buckets hold whole chunks never decode them. Otherwise, for sinks that can, the chunk's
+//! sealed blocks are offered in groups with their indexed facts (`chunk/index.rs`), so only the
+//! groups straddling a bucket or pixel boundary are decoded. Decoding is one block at a time
+//! into stack buffers (no allocation); blocks outside the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
-use crate::chunk::{Summary, MAX_BLOCK_LEN};
+use crate::chunk::decimal::scaled;
+use crate::chunk::{Block, Group, Summary, MAX_BLOCK_LEN};
 use crate::error::Result;
 use crate::series::Series;
 
+/// Timestamps of a decoded run: materialised, or arithmetic for a constant-step block (not
+/// decoding them saves a store per sample; bucket and pixel boundaries are then found by
+/// arithmetic).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ts<'b> {
+    /// Decoded, ascending.
+    Slice(&'b [i64]),
+    /// `start + i * step` for `i < len`, `step > 0`; `inv` is `1 / step`. Why no overflow:
+    /// the block header was checked to end within i64.
+    Step { start: i64, step: i64, len: usize, inv: f64 },
+}
+
+impl<'b> Ts<'b> {
+    /// Number of timestamps.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self {
+            Ts::Slice(s) => s.len(),
+            Ts::Step { len, .. } => *len,
+        }
+    }
+
+    /// Timestamp `i` (`< len()`).
+    #[inline]
+    pub fn at(&self, i: usize) -> i64 {
+        match self {
+            Ts::Slice(s) => s[i],
+            Ts::Step { start, step, .. } => start.wrapping_add(step.wrapping_mul(i as i64)),
+        }
+    }
+
+    /// Timestamps `i..j`.
+    #[inline]
+    pub fn slice(&self, i: usize, j: usize) -> Ts<'b> {
+        match *self {
+            Ts::Slice(s) => Ts::Slice(&s[i..j]),
+            Ts::Step { step, inv, .. } => Ts::Step { start: self.at(i), step, len: j - i, inv },
+        }
+    }
+
+    /// The first index `k >= i` with `at(k) >= x` (`len()` if none).
+    #[inline]
+    pub fn lower_bound(&self, i: usize, x: i64) -> usize {
+        match *self {
+            Ts::Slice(s) => i + s[i..].partition_point(|&t| t < x),
+            Ts::Step { len, inv, .. } => {
+                if i >= len || self.at(i) >= x {
+                    return i.min(len);
+                }
+                if self.at(len - 1) < x {
+                    return len;
+                }
+                // An estimate by the reciprocal (no integer division: tens of cycles, once per
+                // bucket), made exact by integer comparisons inside the block.
+                let est = ((x as f64 - self.at(i) as f64) * inv) as usize;
+                let mut k = i.saturating_add(est).clamp(i + 1, len - 1);
+                while self.at(k) < x {
+                    k += 1;
+                }
+                while self.at(k - 1) >= x {
+                    k -= 1;
+                }
+                k
+            }
+        }
+    }
+}
+
 /// Receives samples in time order.
-pub(crate) trait Sink {
+pub(crate) trait Sink<'a> {
     /// Offers the summary of a chunk lying wholly inside the range. Returns true when the sink
     /// folded it; false to have its samples decoded and passed to [`Sink::run`] instead.
     fn summary(&mut self, s: &Summary) -> bool;
+    /// Whether to offer groups of whole blocks ([`Sink::group`]) rather than decode them.
+    fn wants_groups(&self) -> bool {
+        false
+    }
+    /// Offers a group of blocks lying wholly inside the range (see [`Group`]: its summary lacks
+    /// first / last / sum of squares, which it can find by decoding). Returns true when folded;
+    /// false to have its samples decoded and passed to [`Sink::run`] instead.
+    fn group(&mut self, _g: &Group<'a>) -> bool {
+        false
+    }
     /// A run of decoded samples (timestamps ascending, non-empty). Returns false to stop.
     fn run(&mut self, ts: &[i64], vals: &[f64]) -> bool;
+    /// Offers a block lying wholly inside the range, with constant-step timestamps `ts`, to
+    /// fold while it decodes (`query/stream.rs`). `Ok(None)`: not taken (it is then decoded
+    /// and passed to [`Sink::run_scaled`] or [`Sink::run`]); else whether to go on.
+    fn stream(&mut self, _b: &Block<'a>, _ts: Ts<'_>) -> Result<Option<bool>> {
+        Ok(None)
+    }
+    /// Whether to pass decimal blocks as integers ([`Sink::run_scaled`]) rather than values.
+    fn wants_scaled(&self) -> bool {
+        false
+    }
+    /// A run of decoded samples whose values are `decimal::scaled(ints[i], p)` (never NaN,
+    /// |value| < 2^51), not materialised. Returns false to stop.
+    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], p: f64) -> bool {
+        let n = ts.len().min(ints.len()).min(MAX_BLOCK_LEN);
+        let (mut t, mut v) = ([0i64; MAX_BLOCK_LEN], [0f64; MAX_BLOCK_LEN]);
+        for i in 0..n {
+            (t[i], v[i]) = (ts.at(i), scaled(ints[i], p));
+        }
+        self.run(&t[..n], &v[..n])
+    }
+}
+
+/// Decode buffers of a scan (one block).
+struct Bufs {
+    ts: [i64; MAX_BLOCK_LEN],
+    vals: [f64; MAX_BLOCK_LEN],
+    ints: [u64; MAX_BLOCK_LEN],
+}
+
+/// Decodes block `b` and passes its samples within `[lo, hi]` to `sink` (as integers when the
+/// sink wants them and the block allows). Returns false when the sink stopped.
+#[inline]
+fn feed<'a>(b: &Block<'a>, lo: i64, hi: i64, buf: &mut Bufs, sink: &mut impl Sink<'a>) -> Result<bool> {
+    if b.end() < lo || b.start() > hi {
+        return Ok(true);
+    }
+    let n = b.len().min(MAX_BLOCK_LEN);
+    let clip = |bt: &[i64]| {
+        if b.start() >= lo && b.end() <= hi {
+            (0, n)
+        } else {
+            (bt[..n].partition_point(|&t| t < lo), bt[..n].partition_point(|&t| t <= hi))
+        }
+    };
+    let inside = b.start() >= lo && b.end() <= hi;
+    let step = b
+        .const_step()
+        .filter(|_| inside)
+        .map(|g| Ts::Step { start: b.start(), step: g as i64, len: n, inv: 1.0 / g as f64 });
+    if let Some(ts) = step {
+        if let Some(going) = sink.stream(b, ts)? {
+            return Ok(going);
+        }
+    }
+    if sink.wants_scaled() {
+        if let Some(p) = b.decode_scaled(&mut buf.ints)? {
+            if let Some(ts) = step {
+                return Ok(sink.run_scaled(ts, &buf.ints[..n], p));
+            }
+            b.decode_timestamps(&mut buf.ts)?;
+            let (s, e) = clip(&buf.ts);
+            return Ok(s >= e || sink.run_scaled(Ts::Slice(&buf.ts[s..e]), &buf.ints[s..e], p));
+        }
+    }
+    b.decode(&mut buf.ts, &mut buf.vals)?;
+    let (s, e) = clip(&buf.ts);
+    Ok(s >= e || sink.run(&buf.ts[s..e], &buf.vals[s..e]))
 }
 
 /// Passes the visible samples of `series` with `lo <= ts <= hi` to `sink`, in time order.
 /// Returns false when the sink stopped early.
-pub(crate) fn scan(series: &Series, lo: i64, hi: i64, sink: &mut impl Sink) -> Result<bool> {
+pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sink<'a>) -> Result<bool> {
     let lo = lo.max(series.cutoff());
     if lo > hi {
         return Ok(true);
     }
     let chunks = series.chunks();
     let first = chunks.partition_point(|c| c.end() < lo);
-    let mut bt = [0i64; MAX_BLOCK_LEN];
-    let mut bv = [0f64; MAX_BLOCK_LEN];
+    let mut buf = Bufs { ts: [0; MAX_BLOCK_LEN], vals: [0.0; MAX_BLOCK_LEN], ints: [0; MAX_BLOCK_LEN] };
     for c in &chunks[first..] {
         if c.is_empty() {
             continue;
@@ -41,22 +188,36 @@ pub(crate) fn scan(series: &Series, lo: i64, hi: i64, sink: &mut impl Sink) -> R
         if c.start() >= lo && c.end() <= hi && sink.summary(c.summary()) {
             continue;
         }
+        if let Some(groups) = c.groups().filter(|_| sink.wants_groups()) {
+            for g in groups {
+                if g.end() < lo {
+                    continue;
+                }
+                if g.start() > hi {
+                    break;
+                }
+                if g.start() >= lo && g.end() <= hi && sink.group(&g) {
+                    continue;
+                }
+                for b in g.blocks() {
+                    if !feed(&b?, lo, hi, &mut buf, sink)? {
+                        return Ok(false);
+                    }
+                }
+            }
+            if let Some(b) = c.tail_block() {
+                if !feed(&b, lo, hi, &mut buf, sink)? {
+                    return Ok(false);
+                }
+            }
+            continue;
+        }
         for b in c.blocks() {
             let b = b?;
-            if b.end() < lo {
-                continue;
-            }
             if b.start() > hi {
                 break;
             }
-            let n = b.len().min(MAX_BLOCK_LEN);
-            b.decode(&mut bt, &mut bv)?;
-            let (s, e) = if b.start() >= lo && b.end() <= hi {
-                (0, n)
-            } else {
-                (bt[..n].partition_point(|&t| t < lo), bt[..n].partition_point(|&t| t <= hi))
-            };
-            if s < e && !sink.run(&bt[s..e], &bv[s..e]) {
+            if !feed(&b, lo, hi, &mut buf, sink)? {
                 return Ok(false);
             }
         }

@@ -10,30 +10,67 @@
 //! column's first; M4 keeps exactly those four points per column. NaN samples are skipped.
 //!
 //! Why fast: a chunk inside one column is folded from its summary (first / last non-NaN sample,
-//! min and max with their timestamps) without decoding; a decoded block inside one column is
-//! folded in one loop.
+//! min and max with their timestamps) without decoding, and so is a group of blocks from the
+//! chunk's block index (min / max and their positions in the group). What the index does not
+//! give directly — a group's last value, the timestamp of an extreme in a block that is not
+//! constant-step — stays a reference to the group ([`Pt::In`]), resolved (decoded) only if the
+//! column still holds it when it closes; usually a later sample replaces it. A decoded run inside
+//! one column is folded by a lane-parallel extremes pass ([`extremes_at`]).
 
 use super::request::RangeResult;
-use super::scan::{scan, Sink};
-use crate::chunk::Summary;
+use super::scan::{scan, Sink, Ts};
+use crate::chunk::decimal::scaled;
+use crate::chunk::index::extremes_at;
+use crate::chunk::{Group, Summary};
 use crate::error::{Error, Result};
 use crate::series::Series;
 
+/// A point of a column, or where to find it.
 #[derive(Clone, Copy)]
-struct Column {
-    end: i64,
-    first: (i64, f64),
-    last: (i64, f64),
-    min: (i64, f64),
-    max: (i64, f64),
+enum Pt<'a> {
+    /// Known timestamp and value.
+    At(i64, f64),
+    /// The sample at position `.1` of group `.0`, of value `.2` (timestamp not resolved).
+    In(Group<'a>, usize, f64),
+    /// The last sample of group `.0`, which holds no NaN (value not resolved).
+    LastOf(Group<'a>),
 }
 
-struct M4 {
+impl Pt<'_> {
+    /// The value, for comparisons (never called on `LastOf`).
+    #[inline]
+    fn value(&self) -> f64 {
+        match *self {
+            Pt::At(_, v) | Pt::In(_, _, v) => v,
+            Pt::LastOf(_) => f64::NAN,
+        }
+    }
+
+    fn resolve(self) -> Result<(i64, f64)> {
+        match self {
+            Pt::At(t, v) => Ok((t, v)),
+            Pt::In(g, at, v) => Ok((g.ts_at(at)?, v)),
+            Pt::LastOf(g) => g.last_valid()?.ok_or_else(|| Error::corrupt("group without a value")),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Column<'a> {
+    end: i64,
+    first: (i64, f64),
+    last: Pt<'a>,
+    min: Pt<'a>,
+    max: Pt<'a>,
+}
+
+struct M4<'a> {
     from: i64,
     span: i128,
     width: i128,
-    cur: Option<Column>,
+    cur: Option<Column<'a>>,
     out: RangeResult,
+    err: Option<Error>,
 }
 
 /// The M4 points of the visible samples of `series` in `[from, to]` for a chart `width_px`
@@ -61,16 +98,20 @@ pub fn viewport(series: &Series, from: i64, to: i64, width_px: u32) -> Result<Ra
         width: width_px as i128,
         cur: None,
         out: RangeResult::with_columns(1),
+        err: None,
     };
     if from > to {
         return Ok(m4.out);
     }
     scan(series, from, to, &mut m4)?;
     m4.close();
-    Ok(m4.out)
+    match m4.err {
+        Some(e) => Err(e),
+        None => Ok(m4.out),
+    }
 }
 
-impl M4 {
+impl<'a> M4<'a> {
     #[inline]
     fn column_of(&self, t: i64) -> i128 {
         (t as i128 - self.from as i128) * self.width / self.span
@@ -87,12 +128,22 @@ impl M4 {
         self.close();
         let k = self.column_of(t);
         let end = self.column_start(k + 1);
-        self.cur = Some(Column { end, first: (t, v), last: (t, v), min: (t, v), max: (t, v) });
+        let p = Pt::At(t, v);
+        self.cur = Some(Column { end, first: (t, v), last: p, min: p, max: p });
     }
 
     fn close(&mut self) {
         let Some(c) = self.cur.take() else { return };
-        let mut pts = [c.first, c.min, c.max, c.last];
+        let mut pts = [c.first, (0, 0.0), (0, 0.0), (0, 0.0)];
+        for (slot, p) in pts[1..].iter_mut().zip([c.min, c.max, c.last]) {
+            match p.resolve() {
+                Ok(x) => *slot = x,
+                Err(e) => {
+                    self.err.get_or_insert(e);
+                    return;
+                }
+            }
+        }
         pts.sort_by_key(|p| p.0);
         let mut prev = None;
         for p in pts {
@@ -105,7 +156,7 @@ impl M4 {
     }
 }
 
-impl Sink for M4 {
+impl<'a> Sink<'a> for M4<'a> {
     fn summary(&mut self, s: &Summary) -> bool {
         let (Some(first), Some(last)) = (s.first, s.last) else { return true };
         let col_end = match self.cur {
@@ -119,14 +170,54 @@ impl Sink for M4 {
             self.open(first.0, first.1);
         }
         if let Some(c) = self.cur.as_mut() {
-            if s.min < c.min.1 {
-                c.min = (s.min_ts, s.min);
+            if s.min < c.min.value() {
+                c.min = Pt::At(s.min_ts, s.min);
             }
-            if s.max > c.max.1 {
-                c.max = (s.max_ts, s.max);
+            if s.max > c.max.value() {
+                c.max = Pt::At(s.max_ts, s.max);
             }
-            c.last = last;
+            c.last = Pt::At(last.0, last.1);
         }
+        true
+    }
+
+    fn wants_groups(&self) -> bool {
+        true
+    }
+
+    fn group(&mut self, g: &Group<'a>) -> bool {
+        if self.err.is_some() {
+            return false;
+        }
+        let st = g.stats();
+        if st.nan == g.len() {
+            return true;
+        }
+        let col_end = match self.cur {
+            Some(c) if g.start() < c.end => c.end,
+            _ => self.column_start(self.column_of(g.start()) + 1),
+        };
+        if g.end() >= col_end {
+            return false;
+        }
+        if self.cur.map_or(true, |c| g.start() >= c.end) {
+            match g.first_valid() {
+                Ok(Some((t, v))) => self.open(t, v),
+                Ok(None) => return true,
+                Err(e) => {
+                    self.err = Some(e);
+                    return false;
+                }
+            }
+        }
+        let Some(c) = self.cur.as_mut() else { return true };
+        if st.min < c.min.value() {
+            c.min = Pt::In(*g, st.min_at, st.min);
+        }
+        if st.max > c.max.value() {
+            c.max = Pt::In(*g, st.max_at, st.max);
+        }
+        c.last = Pt::LastOf(*g);
         true
     }
 
@@ -143,21 +234,75 @@ impl Sink for M4 {
                 self.open(t, v);
             }
             let Some(c) = self.cur.as_mut() else { return false };
-            let j = i + ts[i..n].partition_point(|&x| x < c.end);
-            for k in i..j {
-                let v = vals[k];
-                if v < c.min.1 {
-                    c.min = (ts[k], v);
-                }
-                if v > c.max.1 {
-                    c.max = (ts[k], v);
-                }
-                if !v.is_nan() {
-                    c.last = (ts[k], v);
-                }
+            let j = if ts[n - 1] < c.end { n } else { i + ts[i..n].partition_point(|&x| x < c.end) };
+            // vals[i] is not NaN: the run has a last value, and extremes when they beat the
+            // column's (NaN never compares, so the lanes skip it).
+            let (lo, hi) = extremes_at(&vals[i..j]);
+            if vals[i + lo] < c.min.value() {
+                c.min = Pt::At(ts[i + lo], vals[i + lo]);
             }
+            if vals[i + hi] > c.max.value() {
+                c.max = Pt::At(ts[i + hi], vals[i + hi]);
+            }
+            let l = (i..j).rev().find(|&k| !vals[k].is_nan()).unwrap_or(i);
+            c.last = Pt::At(ts[l], vals[l]);
             i = j;
         }
         true
     }
+
+    fn wants_scaled(&self) -> bool {
+        true
+    }
+
+    /// Why correct on integers: `scaled(x, p)` is strictly increasing in `x as i64` (|x| < 2^51,
+    /// so consecutive integers give distinct doubles) and never -0.0, so the first smallest
+    /// integer is at the first smallest value.
+    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], p: f64) -> bool {
+        let n = ts.len().min(ints.len());
+        let ts = ts.slice(0, n);
+        let mut i = 0;
+        while i < n {
+            let t = ts.at(i);
+            if self.cur.map_or(true, |c| t >= c.end) {
+                self.open(t, scaled(ints[i], p));
+            }
+            let Some(c) = self.cur.as_mut() else { return false };
+            let j = if ts.at(n - 1) < c.end { n } else { ts.lower_bound(i, c.end) };
+            let (lo, hi) = int_extremes_at(&ints[i..j]);
+            let v = scaled(ints[i + lo], p);
+            if v < c.min.value() {
+                c.min = Pt::At(ts.at(i + lo), v);
+            }
+            let v = scaled(ints[i + hi], p);
+            if v > c.max.value() {
+                c.max = Pt::At(ts.at(i + hi), v);
+            }
+            c.last = Pt::At(ts.at(j - 1), scaled(ints[j - 1], p));
+            i = j;
+        }
+        true
+    }
+}
+
+/// Positions of the first smallest and first largest of `xs` as signed integers (four lanes,
+/// then a search for the first equal one).
+fn int_extremes_at(xs: &[u64]) -> (usize, usize) {
+    let mut lo = [i64::MAX; 4];
+    let mut hi = [i64::MIN; 4];
+    let chunks = xs.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            lo[k] = lo[k].min(c[k] as i64);
+            hi[k] = hi[k].max(c[k] as i64);
+        }
+    }
+    for &x in rest {
+        lo[0] = lo[0].min(x as i64);
+        hi[0] = hi[0].max(x as i64);
+    }
+    let (l, h) = (lo.into_iter().min().unwrap_or(0), hi.into_iter().max().unwrap_or(0));
+    let at = |m: i64| xs.iter().position(|&x| x as i64 == m).unwrap_or(0);
+    (at(l), at(h))
 }

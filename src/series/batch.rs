@@ -20,8 +20,18 @@ impl Series {
         on_duplicate: Option<DuplicatePolicy>,
         is_destination: bool,
     ) -> Result<usize> {
-        let appends_only = ts.windows(2).all(|w| w[0] < w[1])
+        // Branch-free (vectorisable): no early exit in the common, increasing case.
+        let appends_only = !ts.windows(2).fold(false, |a, w| a | (w[0] >= w[1]))
             && ts.first().is_some_and(|&t| self.last.is_none_or(|(last, _)| t > last));
+        // Appends that IGNORE cannot drop (each is at least 1 ms after the previous sample)
+        // go in as a batch (`Chunk::push_many`): the same chunks as one by one.
+        let policy = self.effective_policy(on_duplicate);
+        let ignorable = policy == DuplicatePolicy::Last && !is_destination && self.opts.ignore_max_time_diff > 0;
+        if appends_only && !ignorable {
+            let n = ts.len().min(vals.len());
+            self.append_batch(&ts[..n], &vals[..n]);
+            return Ok(n);
+        }
         if !appends_only {
             self.check_batch(ts, vals, on_duplicate, is_destination)?;
         }

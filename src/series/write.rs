@@ -88,6 +88,35 @@ impl Series {
         self.expire();
     }
 
+    /// Appends samples newer than every stored one, in strictly increasing time order (the
+    /// caller checked): [`Series::append`] for each, in one pass over the chunks.
+    pub(crate) fn append_batch(&mut self, ts: &[i64], vals: &[f64]) {
+        let (enc, size) = (self.opts.encoding, self.opts.chunk_size);
+        let n = ts.len().min(vals.len());
+        let mut i = 0;
+        while i < n {
+            if self.chunks.is_empty() {
+                self.chunks.push(Chunk::new(enc, size));
+            }
+            let Some(head) = self.chunks.last_mut() else { break };
+            let (used, over) = head.push_many(&ts[i..n], &vals[i..n]);
+            i += used.max(1);
+            if let Some(over) = over {
+                self.chunks.extend(Chunk::build(enc, size, &over.ts, &over.vals));
+            }
+        }
+        if n > 0 {
+            self.stored += n as u64;
+            self.last = Some((ts[n - 1], vals[n - 1]));
+            self.expire();
+        }
+        // A small series' spare chunk slots would cost more than its samples (each slot is a
+        // chunk struct); a large series' are a sliver, and keep appends amortised.
+        if self.chunks.len() < 64 {
+            self.chunks.shrink_to_fit();
+        }
+    }
+
     /// Advances the retention window after an append and frees chunks wholly before it.
     fn expire(&mut self) {
         if self.opts.retention_ms == 0 {

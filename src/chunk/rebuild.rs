@@ -1,0 +1,276 @@
+//! Reading integer sequences (`intseq.rs` has the layout): residuals unpacked by
+//! width-specialised kernels (`bits::unpack_each`) straight into the base addition and the
+//! prefix sums of the delta order, then either stored ([`decode`], [`decode_small`]) or handed
+//! on in registers, 8 at a time ([`stream_small`]).
+//!
+//! Why the split into groups of 8 with a pull interface (`bits::Fields::groups`): the running
+//! state (prefix sums here, a bucket's sum in `query/stream.rs`) stays in locals across a whole
+//! block instead of being stored and reloaded per group.
+
+use super::bits;
+use super::intseq::Header;
+use super::varint::{self, Cursor};
+use crate::error::Result;
+
+/// Rebuilds values from residuals as they are unpacked: adds the frame base and runs the
+/// order-k prefix sums, writing each value once.
+struct Rebuild<'a, const K: usize> {
+    out: &'a mut [u64],
+    base: u64,
+    acc: u64,
+    d: u64,
+}
+
+/// One value from a residual: the base added, then the order-K prefix sums (`acc`, `d`).
+#[inline(always)]
+fn step<const K: usize>(acc: &mut u64, d: &mut u64, base: u64, r: u64) -> u64 {
+    let r = r.wrapping_add(base);
+    match K {
+        0 => r,
+        1 => {
+            *acc = acc.wrapping_add(r);
+            *acc
+        }
+        _ => {
+            *d = d.wrapping_add(r);
+            *acc = acc.wrapping_add(*d);
+            *acc
+        }
+    }
+}
+
+impl<const K: usize> Rebuild<'_, K> {
+    #[inline(always)]
+    fn step(&mut self, r: u64) -> u64 {
+        step::<K>(&mut self.acc, &mut self.d, self.base, r)
+    }
+}
+
+impl<const K: usize> bits::Fields for Rebuild<'_, K> {
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+        let (mut acc, mut d, base) = (self.acc, self.d, self.base);
+        for o in self.out[i..i + 8 * n].chunks_exact_mut(8) {
+            let r = next();
+            for k in 0..8 {
+                o[k] = step::<K>(&mut acc, &mut d, base, r[k]);
+            }
+        }
+        (self.acc, self.d) = (acc, d);
+    }
+    #[inline(always)]
+    fn group(&mut self, i: usize, r: [u64; 8]) {
+        let mut v = [0u64; 8];
+        for k in 0..8 {
+            v[k] = self.step(r[k]);
+        }
+        self.out[i..i + 8].copy_from_slice(&v);
+    }
+    #[inline(always)]
+    fn part(&mut self, i: usize, r: [u64; 8], k: usize) {
+        for (j, &x) in r.iter().enumerate().take(k) {
+            self.out[i + j] = self.step(x);
+        }
+    }
+    #[inline(always)]
+    fn one(&mut self, i: usize, x: u64) {
+        self.out[i] = self.step(x);
+    }
+}
+
+/// Decodes a sequence of `out.len()` values at the cursor and moves past it.
+///
+/// Why fast: without patches (the usual case) the residuals are unpacked by width-specialised
+/// kernels (`bits::unpack_each`) straight into the base addition and the prefix sums, held in
+/// registers: each value is stored once (stores, not the one-add dependency chain, bound this
+/// loop). Patches (rare) take a three-pass path: unpack, patch, rebuild.
+pub fn decode(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<()> {
+    decode_small(cur, out).map(|_| ())
+}
+
+/// [`decode`], also telling whether every value, as an i64, lies in `(-2^51, 2^51)`.
+///
+/// Why fast: usually the header proves it (`small_by_header`); only otherwise are the values
+/// checked, in a pass of their own.
+pub fn decode_small(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<bool> {
+    let n = out.len();
+    let h = Header::read(cur, n)?;
+    let k = h.order;
+    let m = n - k;
+    let base = h.base as u64;
+    if k >= 1 {
+        out[0] = h.x0;
+    }
+    if k == 2 {
+        out[1] = h.x0.wrapping_add(h.d1);
+    }
+    let acc = if k == 2 { out[1] } else { h.x0 };
+    let small = h.patches == 0 && small_by_header(&h, n);
+    if m == 0 {
+        return Ok(small || out.iter().fold(0, |a, &x| a | x.wrapping_add(1 << 51)) < 1 << 52);
+    }
+    let (_, rs) = out.split_at_mut(k);
+    let w = h.width;
+    let packed = bits::packed_len(m, w);
+    let src = cur.rest();
+    match k {
+        0 => rebuild(src, &h, Rebuild::<0> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
+        1 => rebuild(src, &h, Rebuild::<1> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
+        _ => rebuild(src, &h, Rebuild::<2> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
+    };
+    cur.skip(packed)?;
+    Ok(small || out.iter().fold(0, |a, &x| a | x.wrapping_add(1 << 51)) < 1 << 52)
+}
+
+/// Whether the header alone proves that all `n` values lie in `(-2^51, 2^51)`: residuals lie
+/// in `[base, base + 2^width)`, so an order-k sequence of `m` residuals stays within
+/// `|x0| + m · R` (order 1; R the larger residual magnitude), `|x0| + (m + 1) · (|d1| + m · R)`
+/// (order 2). Conservative, and true of any decimal series whose values fit 15 digits.
+/// Patches are not accounted for.
+fn small_by_header(h: &Header, n: usize) -> bool {
+    // Saturating u64 arithmetic (no i128 helpers in wasm); a saturated bound fails the test.
+    let m = (n - h.order) as u64;
+    if h.width > 51 {
+        return false;
+    }
+    let lo = h.base;
+    let hi = lo.saturating_add((1i64 << h.width) - 1);
+    let r = lo.unsigned_abs().max(hi.unsigned_abs());
+    let x0 = (h.x0 as i64).unsigned_abs();
+    let bound = match h.order {
+        0 => r,
+        1 => x0.saturating_add(m.saturating_mul(r)),
+        // x1 .. x(n-1): m + 1 steps, each at most |d1| + m R.
+        _ => x0.saturating_add((m + 1).saturating_mul((h.d1 as i64).unsigned_abs().saturating_add(m.saturating_mul(r)))),
+    };
+    bound < 1 << 51
+}
+
+/// Receives a sequence's values as they are rebuilt (see [`stream_small`]): whole groups of 8,
+/// the others one by one, in order.
+pub trait Values {
+    /// Values `i..i + 8`.
+    fn group(&mut self, i: usize, v: [u64; 8]);
+    /// `n` groups of 8 values from value `i` on, pulled from `next` (see `bits::Fields`).
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+        for g in 0..n {
+            let v = next();
+            self.group(i + 8 * g, v);
+        }
+    }
+    /// Values `i..i + k` (`k < 8`) are `v[..k]`.
+    #[inline(always)]
+    fn part(&mut self, i: usize, v: [u64; 8], k: usize) {
+        for (j, &x) in v.iter().enumerate().take(k) {
+            self.one(i + j, x);
+        }
+    }
+    /// Value `i`.
+    fn one(&mut self, i: usize, v: u64);
+}
+
+/// Rebuilds values from residuals in registers and hands them on (no stores).
+struct Stream<'a, V, const K: usize> {
+    f: &'a mut V,
+    /// Index of the first residual's value (the delta order).
+    k: usize,
+    base: u64,
+    acc: u64,
+    d: u64,
+}
+
+impl<V: Values, const K: usize> Stream<'_, V, K> {
+    #[inline(always)]
+    fn step(&mut self, r: u64) -> u64 {
+        step::<K>(&mut self.acc, &mut self.d, self.base, r)
+    }
+}
+
+impl<V: Values, const K: usize> bits::Fields for Stream<'_, V, K> {
+    #[inline(always)]
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+        let (mut acc, mut d, base) = (self.acc, self.d, self.base);
+        self.f.groups(self.k + i, n, || {
+            let r = next();
+            let mut v = [0u64; 8];
+            for k in 0..8 {
+                v[k] = step::<K>(&mut acc, &mut d, base, r[k]);
+            }
+            v
+        });
+        (self.acc, self.d) = (acc, d);
+    }
+    #[inline(always)]
+    fn group(&mut self, i: usize, r: [u64; 8]) {
+        let mut v = [0u64; 8];
+        for k in 0..8 {
+            v[k] = self.step(r[k]);
+        }
+        self.f.group(self.k + i, v);
+    }
+    #[inline(always)]
+    fn part(&mut self, i: usize, r: [u64; 8], k: usize) {
+        let mut v = [0u64; 8];
+        for j in 0..k {
+            v[j] = self.step(r[j]);
+        }
+        self.f.part(self.k + i, v, k);
+    }
+    #[inline(always)]
+    fn one(&mut self, i: usize, x: u64) {
+        let v = self.step(x);
+        self.f.one(self.k + i, v);
+    }
+}
+
+/// Decodes a sequence of `n` values at the cursor, handing them to `f` as they are rebuilt
+/// (in registers: nothing is stored), and moves past it — when the header proves every value
+/// lies in `(-2^51, 2^51)` (`small_by_header`) and there are no patches. Otherwise returns
+/// `Ok(false)` without calling `f` (the cursor is then somewhere inside the sequence).
+pub fn stream_small(cur: &mut Cursor<'_>, n: usize, f: &mut impl Values) -> Result<bool> {
+    let h = Header::read(cur, n)?;
+    let k = h.order;
+    if h.patches > 0 || !small_by_header(&h, n) {
+        return Ok(false);
+    }
+    if k >= 1 {
+        f.one(0, h.x0);
+    }
+    let x1 = h.x0.wrapping_add(h.d1);
+    if k == 2 {
+        f.one(1, x1);
+    }
+    let acc = if k == 2 { x1 } else { h.x0 };
+    let src = cur.rest();
+    let (w, mu) = (h.width, n - k);
+    match k {
+        0 => bits::unpack_each(src, w, mu, &mut Stream::<_, 0> { f, k, base: h.base as u64, acc, d: h.d1 })?,
+        1 => bits::unpack_each(src, w, mu, &mut Stream::<_, 1> { f, k, base: h.base as u64, acc, d: h.d1 })?,
+        _ => bits::unpack_each(src, w, mu, &mut Stream::<_, 2> { f, k, base: h.base as u64, acc, d: h.d1 })?,
+    }
+    cur.skip(bits::packed_len(mu, w))?;
+    Ok(true)
+}
+
+/// Unpacks the residuals at `src` into `rb` (patches read from `buf`).
+#[inline(always)]
+fn rebuild<const K: usize>(src: &[u8], h: &Header, mut rb: Rebuild<'_, K>, buf: &[u8]) -> Result<()> {
+    let m = rb.out.len();
+    if h.patches == 0 {
+        return bits::unpack_each(src, h.width, m, &mut rb);
+    }
+    bits::unpack(src, h.width, rb.out)?;
+    let mut pc = Cursor::new(buf, h.patches_at);
+    for _ in 0..h.patches {
+        let idx = pc.u8()? as usize;
+        let off = varint::unzigzag(pc.varint()?) as u64;
+        // Stored relative to base (the rebuild adds it).
+        rb.out[idx] = off;
+    }
+    for i in 0..m {
+        let r = rb.out[i];
+        rb.out[i] = rb.step(r);
+    }
+    Ok(())
+}
