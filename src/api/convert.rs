@@ -53,6 +53,13 @@ fn reply_value(r: Reply) -> JsValue {
         Reply::Str(s) => JsValue::from_str(&s),
         Reply::Nil => JsValue::NULL,
         Reply::Error(e) => js_error(&e),
+        Reply::Array(items) if items.len() > 1 && items.iter().all(|r| matches!(r, Reply::Str(_))) => strings(
+            items.iter().map(|r| match r {
+                Reply::Str(s) => s.as_str(),
+                _ => "",
+            }),
+        )
+        .into(),
         Reply::Array(items) => {
             let arr = Array::new_with_length(items.len() as u32);
             for (i, item) in items.into_iter().enumerate() {
@@ -61,6 +68,34 @@ fn reply_value(r: Reply) -> JsValue {
             arr.into()
         }
     }
+}
+
+/// JS strings from Rust ones, for lists (keys, label values): joined with a separator no item
+/// contains, decoded once and split by JS, two boundary calls for the whole list. Converting
+/// each on its own costs a `TextDecoder` call and an array store from wasm apiece (about
+/// 0.45 µs: 1.2 ms for the 2668 keys of the label benchmark).
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a str> + Clone) -> Array {
+    const SEPARATORS: [char; 4] = ['\u{1f}', '\u{1e}', '\u{0}', '\u{fdd0}'];
+    let Some(sep) = SEPARATORS
+        .into_iter()
+        .find(|&c| !items.clone().into_iter().any(|s| s.contains(c)))
+    else {
+        // Every separator occurs in some item: one conversion apiece.
+        return items.into_iter().map(JsValue::from_str).collect();
+    };
+    let mut all = String::new();
+    let mut n = 0usize;
+    for s in items {
+        if n > 0 {
+            all.push(sep);
+        }
+        all.push_str(s);
+        n += 1;
+    }
+    if n == 0 {
+        return Array::new();
+    }
+    js_sys::JsString::from(all.as_str()).split(sep.encode_utf8(&mut [0; 4]))
 }
 
 /// Largest integer a JS number holds exactly.

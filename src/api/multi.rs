@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Reflect};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{invalid, labels, sample, set, OrJs};
+use super::convert::{invalid, labels, sample, set, strings, OrJs};
 use super::options::from_js;
 use super::query::{parse, result_js, Query};
 use super::{RangeBound, TimeSeriesDb};
@@ -132,8 +132,8 @@ impl TimeSeriesDb {
     #[wasm_bindgen(js_name = queryIndex)]
     pub fn query_index(&self, filters: FilterList) -> Result<KeyList, JsValue> {
         let f = filter(filters)?;
-        let out: Array = self.engine.query_index(&f).into_iter().map(JsValue::from_str).collect();
-        Ok(JsValue::from(out).unchecked_into())
+        let keys = self.engine.query_index(&f);
+        Ok(JsValue::from(strings(keys.iter().copied())).unchecked_into())
     }
 
     /// TS.QUERYLABELS: the distinct label names (no `label`) or the distinct values of `label`,
@@ -142,8 +142,7 @@ impl TimeSeriesDb {
     pub fn query_labels(&self, label: Option<String>, filters: Option<FilterList>) -> Result<KeyList, JsValue> {
         let f = filters.map(filter).transpose()?;
         let names = self.engine.query_labels(label.as_deref(), f.as_ref());
-        let out: Array = names.into_iter().map(JsValue::from_str).collect();
-        Ok(JsValue::from(out).unchecked_into())
+        Ok(JsValue::from(strings(names.iter().copied())).unchecked_into())
     }
 
     /// TS.MGET: the newest sample of every matching series: `[{ key, labels, sample }]`,

@@ -37,13 +37,7 @@ pub struct SeriesRows {
 
 /// The series matching `filter`, as (key, id) in key byte order.
 pub fn matching(engine: &Engine, filter: &Filter) -> Vec<(String, SeriesId)> {
-    let mut out: Vec<(String, SeriesId)> = engine
-        .query_ids(filter)
-        .into_iter()
-        .filter_map(|id| Some((engine.entry(id)?.key.clone(), id)))
-        .collect();
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out
+    engine.matching(filter).into_iter().map(|(k, id)| (k.to_owned(), id)).collect()
 }
 
 /// Runs `m`: series in key byte order, or groups in group-value byte order. Each series is
