@@ -128,7 +128,11 @@ pub fn decode_small(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<bool> {
 /// (order 2). Conservative, and true of any decimal series whose values fit 15 digits.
 /// Patches are not accounted for.
 fn small_by_header(h: &Header, n: usize) -> bool {
-    // Saturating u64 arithmetic (no i128 helpers in wasm); a saturated bound fails the test.
+    // Every term below is non-negative and the bound grows with each of them (m >= 1: a
+    // header's order is below n), so a term reaching 2^51 fails the test: checking that first leaves products below 2^59 (m is
+    // at most MAX_LEN = 2^7), which plain u64 arithmetic holds. Why: wasm has no 64x64->128
+    // multiply, so `saturating_mul` / `checked_mul` become `__multi3` calls, three per block.
+    const LIMIT: u64 = 1 << 51;
     let m = (n - h.order) as u64;
     if h.width > 51 {
         return false;
@@ -137,13 +141,22 @@ fn small_by_header(h: &Header, n: usize) -> bool {
     let hi = lo.saturating_add((1i64 << h.width) - 1);
     let r = lo.unsigned_abs().max(hi.unsigned_abs());
     let x0 = (h.x0 as i64).unsigned_abs();
+    if r >= LIMIT || x0 >= LIMIT {
+        return r < LIMIT && h.order == 0;
+    }
     let bound = match h.order {
         0 => r,
-        1 => x0.saturating_add(m.saturating_mul(r)),
+        1 => x0 + m * r,
         // x1 .. x(n-1): m + 1 steps, each at most |d1| + m R.
-        _ => x0.saturating_add((m + 1).saturating_mul((h.d1 as i64).unsigned_abs().saturating_add(m.saturating_mul(r)))),
+        _ => {
+            let step = (h.d1 as i64).unsigned_abs().saturating_add(m * r);
+            if step >= LIMIT {
+                return false;
+            }
+            x0 + (m + 1) * step
+        }
     };
-    bound < 1 << 51
+    bound < LIMIT
 }
 
 /// Receives a sequence's values as they are rebuilt (see [`stream_small`]): whole groups of 8,

@@ -217,12 +217,12 @@ pub fn read_header(
         return Err(Error::corrupt("zero timestamp step"));
     }
     // The common case (a regular series' block: constant step, no lead) in checked i64
-    // arithmetic; overflow and everything else take the general path below.
-    if mode == MODE_CONST && !first && lead_v.is_none() {
-        let bounds = i64::try_from(g).ok().and_then(|g| {
-            let start = prev.checked_add(g)?;
-            Some((start, start.checked_add(g.checked_mul(n as i64 - 1)?)?))
-        });
+    // arithmetic; overflow and everything else take the general path below. (The span as a
+    // plain product: below 2^55 · 2^8, it cannot overflow. Why: `checked_mul` on i64 is a
+    // `__multi3` call in wasm, once per block.)
+    if mode == MODE_CONST && !first && lead_v.is_none() && g < 1 << 55 && n <= 256 {
+        let gi = g as i64;
+        let bounds = prev.checked_add(gi).and_then(|start| Some((start, start.checked_add(gi * (n as i64 - 1))?)));
         if let Some((start, end)) = bounds {
             return Ok(TsHeader { start, end, g, mode, lead: None, prev, run_at: 0 });
         }

@@ -86,9 +86,24 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads a varint.
-    #[inline]
+    ///
+    /// Why split: the one-byte case is inlined into the header parsers (several varints per
+    /// block); the loop (first values, frame bases) is out of line, so that the callers stay
+    /// small enough to inline.
+    #[inline(always)]
     pub fn varint(&mut self) -> Result<u64> {
         // Fast path: one byte.
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(b as u64);
+            }
+        }
+        self.varint_long()
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self) -> Result<u64> {
         let b = self.u8()?;
         if b < 0x80 {
             return Ok(b as u64);

@@ -143,6 +143,21 @@ pub(crate) fn aggregate(
     Ok(b.out)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests: take the wasm path (no streamed folds) on this thread.
+    pub(super) static NO_STREAM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether folds are not streamed (tests of the wasm path natively).
+#[inline(always)]
+fn no_stream() -> bool {
+    #[cfg(test)]
+    return NO_STREAM.with(|c| c.get());
+    #[cfg(not(test))]
+    false
+}
+
 /// Where a run of samples `[start, end]` falls (see [`Bucketer::place`]).
 enum Place {
     /// In the current group (opened if needed).
@@ -259,7 +274,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     fn stream(&mut self, b: &Block<'a>, ts: Ts<'_>) -> Result<Option<bool>> {
         // Not in wasm: there the values would cross from scalar to vector registers lane by
         // lane for the divisions, which measured 10% slower than decoding into an array.
-        if cfg!(target_arch = "wasm32") || self.filters || self.twa || self.need.sum_sq || self.need.extremes {
+        if cfg!(target_arch = "wasm32") || no_stream() || self.filters || self.twa || self.need.sum_sq || self.need.extremes {
             return Ok(None);
         }
         if self.full() || self.err.is_some() {

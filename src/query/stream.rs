@@ -328,7 +328,19 @@ mod tests {
 
     #[test]
     fn fast_paths_equal_a_naive_evaluation() {
-        let mut g = Gen(0x2545_F491_4F6C_DD1D);
+        fast_paths_equal_naive(false);
+    }
+
+    /// The same without streamed folds, as in wasm: decoded integers, bucket runs summed in
+    /// pairs (`aggregate.rs`).
+    #[test]
+    fn wasm_paths_equal_a_naive_evaluation() {
+        crate::query::aggregate::NO_STREAM.with(|c| c.set(true));
+        fast_paths_equal_naive(true);
+    }
+
+    fn fast_paths_equal_naive(no_stream: bool) {
+        let mut g = Gen(0x2545_F491_4F6C_DD1D ^ no_stream as u64);
         for (chunk_size, encoding) in [(4096, Encoding::Compressed), (1024, Encoding::Compressed), (4096, Encoding::Uncompressed)] {
             let opts = SeriesOptions { chunk_size, encoding, ..SeriesOptions::default() };
             let (s, ts, vs) = series(&mut g, 40_000, opts);
@@ -339,6 +351,15 @@ mod tests {
                         let mut req = RangeRequest::new(from, to);
                         req.aggregation = Some(Aggregation::new(agg, d));
                         let got = range(&s, None, &req).unwrap();
+                        if no_stream {
+                            // Bit for bit what the streamed folds give.
+                            crate::query::aggregate::NO_STREAM.with(|c| c.set(false));
+                            let streamed = range(&s, None, &req).unwrap();
+                            crate::query::aggregate::NO_STREAM.with(|c| c.set(true));
+                            assert_eq!(got.timestamps, streamed.timestamps, "{agg:?} {d}");
+                            let bits = |r: &RangeResult| r.columns[0].iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                            assert_eq!(bits(&got), bits(&streamed), "{agg:?} {d} {chunk_size}");
+                        }
                         let want = naive(&ts, &vs, from, to, agg, d);
                         assert_eq!(got.timestamps, want.timestamps, "{agg:?} {d}");
                         // Folded sums add whole blocks: within rounding of the sequential sum.
