@@ -23,7 +23,10 @@ fn build() -> Engine {
     e
 }
 
-fn dump(e: &Engine) -> Vec<(String, Vec<(i64, u64)>, String)> {
+/// Per series: key, samples (value bits) and TS.INFO text.
+type Dump = Vec<(String, Vec<(i64, u64)>, String)>;
+
+fn dump(e: &Engine) -> Dump {
     e.sorted_keys()
         .into_iter()
         .map(|k| {

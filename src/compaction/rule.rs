@@ -226,7 +226,7 @@ fn read_open(c: &mut Cursor<'_>, rule: &Rule) -> Result<OpenBucket> {
     let area = f64_at(c)?;
     let acc = Acc { count, nan_count, sum, sum_sq, min, max, first, last, mean };
     let valid = count.checked_sub(nan_count).ok_or_else(|| bad("more NaN samples than samples"))?;
-    let inside = |s: Option<(i64, f64)>| s.map_or(true, |(t, v)| t >= start.max(0) && t < end && !v.is_nan());
+    let inside = |s: Option<(i64, f64)>| s.is_none_or(|(t, v)| t >= start.max(0) && t < end && !v.is_nan());
     let extremes = if valid > 0 {
         !min.is_nan() && !max.is_nan() && min <= max
     } else {
@@ -235,13 +235,13 @@ fn read_open(c: &mut Cursor<'_>, rule: &Rule) -> Result<OpenBucket> {
     let consistent = extremes
         && (valid > 0) == first.is_some()
         && (valid > 0) == last.is_some()
-        && first.zip(last).map_or(true, |(f, l)| f.0 <= l.0)
+        && first.zip(last).is_none_or(|(f, l)| f.0 <= l.0)
         && inside(first)
         && inside(last)
         && twa_first == first
         && twa_last == last
         && ta == start.max(0)
-        && left.map_or(true, |(t, v)| t < first.map_or(end, |f| f.0) && !v.is_nan());
+        && left.is_none_or(|(t, v)| t < first.map_or(end, |f| f.0) && !v.is_nan());
     if !consistent {
         return Err(bad("inconsistent state"));
     }

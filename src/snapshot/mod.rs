@@ -105,6 +105,9 @@ pub fn write(engine: &Engine) -> Vec<u8> {
 }
 
 /// Rebuilds an engine from [`write`]'s bytes, validating everything.
+/// An entry's links as read: its source's entry index, and its rules with destination indexes.
+type Links = (Option<usize>, Vec<(usize, Rule)>);
+
 pub fn read(bytes: &[u8]) -> Result<Engine> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(Error::corrupt("not a tsdb-wasm snapshot (bad magic)"));
@@ -137,7 +140,8 @@ pub fn read(bytes: &[u8]) -> Result<Engine> {
     let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap_or_default()) as usize;
     let mut cur = Cursor::new(body, HEADER);
     let mut entries: Vec<Entry> = Vec::with_capacity(count.min(body.len()));
-    let mut links: Vec<(Option<usize>, Vec<(usize, Rule)>)> = Vec::new();
+    // Per entry: its source's index, and its rules with their destinations' indexes.
+    let mut links: Vec<Links> = Vec::new();
     for _ in 0..count {
         let key = get_str(&mut cur, "key")?;
         let retention_ms = cur.varint()?;
@@ -154,7 +158,7 @@ pub fn read(bytes: &[u8]) -> Result<Engine> {
         };
         let ignore_max_time_diff = cur.varint()?;
         let ignore_max_val_diff = f64::from_bits(cur.u64_le()?);
-        if !(ignore_max_val_diff >= 0.0) {
+        if ignore_max_val_diff.is_nan() || ignore_max_val_diff < 0.0 {
             return Err(Error::corrupt("IGNORE maxValDiff out of range"));
         }
         let n_labels = cur.varint_max(cur.remaining() as u64, "label count")? as usize;

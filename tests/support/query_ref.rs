@@ -120,8 +120,8 @@ fn interp(b: S, a: S, t: i64) -> f64 {
 }
 
 pub fn passes(req: &RangeRequest, s: &S) -> bool {
-    req.filter_by_ts.as_ref().map_or(true, |f| f.contains(&s.0))
-        && req.filter_by_value.map_or(true, |(lo, hi)| lo <= s.1 && s.1 <= hi)
+    req.filter_by_ts.as_ref().is_none_or(|f| f.contains(&s.0))
+        && req.filter_by_value.is_none_or(|(lo, hi)| lo <= s.1 && s.1 <= hi)
 }
 
 /// The reference range reply as columns.
