@@ -33,6 +33,16 @@ struct GetOptionsJs {
 #[wasm_bindgen(js_class = TimeSeriesDB)]
 impl TimeSeriesDb {
     /// TS.INFO: the series' counters, options, labels, rules and chunks.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("temp", [1000, 2000], [21, 22], { retention: 3_600_000, labels: { room: "kitchen" } });
+    /// const i = db.info("temp");
+    /// [i.totalSamples, i.firstTimestamp, i.lastTimestamp, i.retentionTime] // → [2, 1000, 2000, 3600000]
+    /// [i.chunkType, i.duplicatePolicy, i.sourceKey] // → ["compressed", null, null]
+    /// i.labels // → { room: "kitchen" }
+    /// ```
     pub fn info(&self, key: &str) -> Result<SeriesInfoTs, JsValue> {
         let info = self.engine.info(key).or_js()?;
         let o = &info.options;
@@ -75,6 +85,15 @@ impl TimeSeriesDb {
 
     /// TS.GET: the newest sample, or null for an empty series. With `{ latest: true }` on a
     /// compaction destination: its rule's open bucket if any (TS.GET LATEST).
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.create("temp");
+    /// db.get("temp") // → null
+    /// db.addMany("temp", [1000, 2000], [21, 22]);
+    /// db.get("temp") // → { timestamp: 2000, value: 22 }
+    /// ```
     pub fn get(&self, key: &str, options: Option<GetOptionsTs>) -> Result<SampleOrNull, JsValue> {
         let o: GetOptionsJs = from_js(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), &["latest"])?;
         let id = self.engine.id(key).ok_or_else(|| js_error(&crate::Error::key_not_found()))?;
@@ -84,6 +103,16 @@ impl TimeSeriesDb {
     }
 
     /// Totals over every series: count, samples, bytes held, bytes per sample, chunks.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("a", [1000, 2000], [1, 2]);
+    /// db.addMany("b", [1000, 2000], [3, 4]);
+    /// const s = db.stats();
+    /// [s.series, s.samples, s.chunks] // → [2, 4, 2]
+    /// s.bytesPerSample === s.memoryBytes / s.samples // → true
+    /// ```
     pub fn stats(&self) -> StatsTs {
         let (mut samples, mut chunks) = (0u64, 0usize);
         for (_, e) in self.engine.entries() {

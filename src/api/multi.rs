@@ -129,6 +129,17 @@ struct MultiJs {
 #[wasm_bindgen(js_class = TimeSeriesDB)]
 impl TimeSeriesDb {
     /// TS.QUERYINDEX: the keys whose labels match every filter expression, in byte order.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.create("cpu:a", { labels: { metric: "cpu", host: "a" } });
+    /// db.create("cpu:b", { labels: { metric: "cpu", host: "b" } });
+    /// db.create("mem:a", { labels: { metric: "mem", host: "a" } });
+    /// db.queryIndex(["metric=cpu"]) // → ["cpu:a", "cpu:b"]
+    /// db.queryIndex(["host=a", "metric=(cpu,mem)"]) // → ["cpu:a", "mem:a"]
+    /// db.queryIndex(["metric=cpu", "host!=a"]) // → ["cpu:b"]
+    /// ```
     #[wasm_bindgen(js_name = queryIndex)]
     pub fn query_index(&self, filters: FilterList) -> Result<KeyList, JsValue> {
         let f = filter(filters)?;
@@ -138,6 +149,17 @@ impl TimeSeriesDb {
 
     /// TS.QUERYLABELS: the distinct label names (no `label`) or the distinct values of `label`,
     /// over every series or those `filters` select; byte order.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.create("cpu:a", { labels: { metric: "cpu", host: "a" } });
+    /// db.create("cpu:b", { labels: { metric: "cpu", host: "b" } });
+    /// db.create("mem:c", { labels: { metric: "mem", host: "c" } });
+    /// db.queryLabels() // → ["host", "metric"]
+    /// db.queryLabels("host") // → ["a", "b", "c"]
+    /// db.queryLabels("host", ["metric=cpu"]) // → ["a", "b"]
+    /// ```
     #[wasm_bindgen(js_name = queryLabels)]
     pub fn query_labels(&self, label: Option<String>, filters: Option<FilterList>) -> Result<KeyList, JsValue> {
         let f = filters.map(filter).transpose()?;
@@ -148,6 +170,16 @@ impl TimeSeriesDb {
     /// TS.MGET: the newest sample of every matching series: `[{ key, labels, sample }]`,
     /// `sample` null for an empty series. Options: `latest`, `withLabels` (default true),
     /// `selectedLabels`.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.add("cpu:a", 1000, 12, { labels: { metric: "cpu", host: "a" } });
+    /// db.create("cpu:b", { labels: { metric: "cpu", host: "b" } });
+    /// db.mget(["metric=cpu"], { selectedLabels: ["host"] })
+    /// // → [{ key: "cpu:a", labels: { host: "a" }, sample: { timestamp: 1000, value: 12 } },
+    /// // →  { key: "cpu:b", labels: { host: "b" }, sample: null }]
+    /// ```
     pub fn mget(&self, filters: FilterList, options: Option<MGetOptionsTs>) -> Result<MGetResult, JsValue> {
         let f = filter(filters)?;
         let o: MGetOptionsJs = from_js(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), MGET_FIELDS)?;
@@ -169,6 +201,19 @@ impl TimeSeriesDb {
     /// `withLabels` (default true) / `selectedLabels`, `groupBy: { label, reduce }` and
     /// `excludeEmpty`. Returns `[{ key, labels, timestamps, values, columns }]`; a group's key
     /// is `label=value` and its labels are `{ [label]: value, __reducer__, __source__ }`.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("cpu:a", [0, 60_000], [10, 20], { labels: { metric: "cpu", host: "a" } });
+    /// db.addMany("cpu:b", [0, 60_000], [30, 40], { labels: { metric: "cpu", host: "b" } });
+    /// db.mrange("-", "+", ["metric=cpu"]).map((s) => [s.key, s.labels.host, [...s.values]])
+    /// // → [["cpu:a", "a", [10, 20]], ["cpu:b", "b", [30, 40]]]
+    /// const [total] = db.mrange("-", "+", ["metric=cpu"], { groupBy: { label: "metric", reduce: "sum" } });
+    /// total.key // → "metric=cpu"
+    /// total.labels // → { metric: "cpu", __reducer__: "sum", __source__: "cpu:a,cpu:b" }
+    /// total.values // → Float64Array.of(40, 60)
+    /// ```
     pub fn mrange(
         &self,
         from: RangeBound,
@@ -180,6 +225,15 @@ impl TimeSeriesDb {
     }
 
     /// TS.MREVRANGE: as `mrange`, rows newest first.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("cpu:a", [0, 60_000], [10, 20], { labels: { metric: "cpu" } });
+    /// db.addMany("cpu:b", [0, 60_000], [30, 40], { labels: { metric: "cpu" } });
+    /// db.mrevRange("-", "+", ["metric=cpu"], { count: 1 }).map((s) => [s.key, s.timestamps[0], s.values[0]])
+    /// // → [["cpu:a", 60000, 20], ["cpu:b", 60000, 40]]
+    /// ```
     #[wasm_bindgen(js_name = mrevRange)]
     pub fn mrev_range(
         &self,

@@ -233,6 +233,18 @@ fn js(v: Option<impl Into<JsValue>>) -> JsValue {
 impl TimeSeriesDb {
     /// TS.RANGE: the samples of `key` in `[from, to]` (default: all), raw or aggregated
     /// (`options`), as Float64Array columns in time order.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("temp", [0, 30_000, 60_000, 90_000], [20, 22, 21, 25]);
+    /// db.range("temp").values // → Float64Array.of(20, 22, 21, 25)
+    /// db.range("temp", 30_000, 60_000).timestamps // → Float64Array.of(30000, 60000)
+    /// const r = db.range("temp", "-", "+", { aggregation: ["min", "max"], bucketDuration: 60_000 });
+    /// r.timestamps // → Float64Array.of(0, 60000)
+    /// r.columns // → [Float64Array.of(20, 21), Float64Array.of(22, 25)]
+    /// r.values // → Float64Array.of(20, 21)
+    /// ```
     pub fn range(
         &self,
         key: &str,
@@ -244,6 +256,14 @@ impl TimeSeriesDb {
     }
 
     /// TS.REVRANGE: exactly `range`'s rows, newest first (`count` keeps the newest).
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("temp", [1000, 2000, 3000], [21, 22, 23]);
+    /// db.revRange("temp").timestamps // → Float64Array.of(3000, 2000, 1000)
+    /// db.revRange("temp", "-", "+", { count: 2 }).values // → Float64Array.of(23, 22)
+    /// ```
     #[wasm_bindgen(js_name = revRange)]
     pub fn rev_range(
         &self,
@@ -258,6 +278,15 @@ impl TimeSeriesDb {
     /// M4 for charts: per pixel column of a `widthPx`-wide chart over `[from, to]` (default:
     /// the series' first to last sample), the first, smallest, largest and last sample, in
     /// time order — at most 4 × widthPx points that draw exactly the pixels of the full data.
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.addMany("s", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [5, 1, 9, 3, 4, 2, 8, 0, 7, 6]);
+    /// const v = db.viewport("s", "-", "+", 2); // two pixel columns: 0–4 and 5–9
+    /// v.timestamps // → Float64Array.of(0, 1, 2, 4, 5, 6, 7, 9)
+    /// v.values // → Float64Array.of(5, 1, 9, 4, 2, 8, 0, 6)
+    /// ```
     #[allow(non_snake_case)]
     pub fn viewport(
         &self,
@@ -276,6 +305,17 @@ impl TimeSeriesDb {
     }
 
     /// TS.CREATERULE: compacts `source` into `dest` from now on (no backfill).
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.create("temp");
+    /// db.create("temp:avg1m");
+    /// db.createRule("temp", "temp:avg1m", { aggregation: "avg", bucketDuration: 60_000 });
+    /// db.addMany("temp", [0, 30_000, 60_000], [20, 22, 30]);
+    /// db.range("temp:avg1m").values // → Float64Array.of(21)
+    /// db.get("temp:avg1m", { latest: true }) // → { timestamp: 60000, value: 30 }
+    /// ```
     #[wasm_bindgen(js_name = createRule)]
     pub fn create_rule(&mut self, source: &str, dest: &str, options: RuleOptionsTs) -> Result<(), JsValue> {
         let o: RuleOptionsJs = from_js(options.into(), RULE_FIELDS)?;
@@ -288,6 +328,18 @@ impl TimeSeriesDb {
     }
 
     /// TS.DELETERULE: removes the rule `source` → `dest` (the destination keeps its data).
+    ///
+    /// @example
+    /// ```js
+    /// const db = new TimeSeriesDB();
+    /// db.create("temp");
+    /// db.create("temp:max1h");
+    /// db.createRule("temp", "temp:max1h", { aggregation: "max", bucketDuration: 3_600_000 });
+    /// db.info("temp").rules.length // → 1
+    /// db.deleteRule("temp", "temp:max1h");
+    /// db.info("temp").rules // → []
+    /// db.exists("temp:max1h") // → true
+    /// ```
     #[wasm_bindgen(js_name = deleteRule)]
     pub fn delete_rule(&mut self, source: &str, dest: &str) -> Result<(), JsValue> {
         compaction::delete_rule(&mut self.engine, source, dest).or_js()
