@@ -1,7 +1,23 @@
 /** A duplicate policy: what a write does to a timestamp that already holds a sample. */
 export type DuplicatePolicy = "block" | "first" | "last" | "min" | "max" | "sum";
 
-/** Options of a series (TS.CREATE). */
+/**
+ * Options of a series (TS.CREATE).
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.create("temp:kitchen", {
+ *   retention: 7 * 86_400_000, // keep a week
+ *   duplicatePolicy: "last",
+ *   ignore: { maxTimeDiff: 1000, maxValDiff: 0.1 }, // drop near-repeats of the newest sample
+ *   labels: { metric: "temp", room: "kitchen" },
+ * });
+ * db.add("temp:kitchen", 10_000, 21.5) // → 10000
+ * db.add("temp:kitchen", 10_500, 21.55) // → 10000
+ * db.range("temp:kitchen").values // → Float64Array.of(21.5)
+ * ```
+ */
 export interface CreateOptions {
   /** Maximum age of samples relative to the newest, in ms; 0 (default) keeps everything. */
   retention?: number;
@@ -17,18 +33,48 @@ export interface CreateOptions {
   labels?: Record<string, string>;
 }
 
-/** Options of TS.ADD: the series options used when the write creates the series, and ON_DUPLICATE. */
+/**
+ * Options of TS.ADD: the series options used when the write creates the series, and ON_DUPLICATE.
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.add("energy", 1000, 5, { labels: { metric: "energy" } }); // creates the series
+ * db.add("energy", 1000, 2, { onDuplicate: "sum" }) // → 1000
+ * db.get("energy") // → { timestamp: 1000, value: 7 }
+ * ```
+ */
 export interface AddOptions extends CreateOptions {
   /** Duplicate policy for this write only. */
   onDuplicate?: DuplicatePolicy;
 }
 
-/** A range bound: a timestamp in ms, or "-" (earliest) / "+" (latest). */
+/**
+ * A range bound: a timestamp in ms, or "-" (earliest) / "+" (latest).
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.addMany("temp", [1000, 2000, 3000], [21, 22, 23]);
+ * db.range("temp", 2000, "+").timestamps // → Float64Array.of(2000, 3000)
+ * db.range("temp", "-", 1500).timestamps // → Float64Array.of(1000)
+ * ```
+ */
 export type RangeBound = number | "-" | "+";
 
 /**
  * Query results as columns (copies), ready for charting libraries: for uPlot,
  * `[r.timestamps, ...r.columns]`.
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.addMany("temp", [0, 30_000, 60_000], [20, 22, 21]);
+ * const r = db.range("temp", "-", "+", { aggregation: ["min", "max"], bucketDuration: 60_000 });
+ * // uPlot data: x, then one series per aggregator
+ * [r.timestamps, ...r.columns]
+ * // → [Float64Array.of(0, 60000), Float64Array.of(20, 21), Float64Array.of(22, 21)]
+ * ```
  */
 export interface Columns {
   /** Timestamps in ms (bucket timestamps with aggregation), in the reply's order. */
@@ -51,7 +97,25 @@ export type Aggregator =
  * Options of `range` / `revRange` (TS.RANGE / TS.REVRANGE). Unknown fields are errors.
  *
  * @example
- * db.range("cpu", "-", "+", { aggregation: ["min", "avg", "max"], bucketDuration: 60_000, empty: true })
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.addMany("temp", [0, 30_000, 60_000, 90_000, 120_000], [20, 22, 21, 25, 24]);
+ * // One-minute averages (AGGREGATION avg 60000):
+ * db.range("temp", "-", "+", { aggregation: "avg", bucketDuration: 60_000 }).values // → Float64Array.of(21, 23, 24)
+ * // Several aggregators, reported at the bucket end:
+ * const r = db.range("temp", "-", "+", { aggregation: ["min", "max"], bucketDuration: 60_000, bucketTimestamp: "end" });
+ * r.timestamps // → Float64Array.of(60000, 120000, 180000)
+ * r.columns // → [Float64Array.of(20, 21, 24), Float64Array.of(22, 25, 24)]
+ * // Raw samples, filtered:
+ * db.range("temp", "-", "+", { filterByValue: [21, 24], count: 2 }).timestamps // → Float64Array.of(30000, 60000)
+ * db.range("temp", "-", "+", { filterByTs: [0, 90_000] }).values // → Float64Array.of(20, 25)
+ * // M4 for a chart 1 pixel wide (same as viewport):
+ * db.range("temp", "-", "+", { aggregation: "m4", widthPx: 1 }).timestamps // → Float64Array.of(0, 90000, 120000)
+ * // Unknown or misspelt options throw:
+ * let error;
+ * try { db.range("temp", "-", "+", { bucketDuraton: 60_000 }); } catch (e) { error = e; }
+ * error instanceof Error // → true
+ * ```
  */
 export interface RangeOptions {
   /**
@@ -85,7 +149,19 @@ export interface GetOptions {
   latest?: boolean;
 }
 
-/** Options of `createRule` (TS.CREATERULE). */
+/**
+ * Options of `createRule` (TS.CREATERULE).
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.create("temp");
+ * db.create("temp:max1h");
+ * db.createRule("temp", "temp:max1h", { aggregation: "max", bucketDuration: 3_600_000 });
+ * db.info("temp").rules
+ * // → [{ destKey: "temp:max1h", bucketDuration: 3600000, aggregator: "max", alignTimestamp: 0 }]
+ * ```
+ */
 export interface RuleOptions {
   /** One aggregator (lists and `"m4"` are not rules). */
   aggregation: Aggregator;
@@ -163,7 +239,18 @@ export interface Stats {
   bytesPerSample: number;
 }
 
-/** Which labels a multi-series result carries: all (the default), none, or a selection. */
+/**
+ * Which labels a multi-series result carries: all (the default), none, or a selection.
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.add("cpu:a", 1000, 12, { labels: { metric: "cpu", host: "a", region: "eu" } });
+ * db.mget(["metric=cpu"])[0].labels // → { host: "a", metric: "cpu", region: "eu" }
+ * db.mget(["metric=cpu"], { withLabels: false })[0].labels // → {}
+ * db.mget(["metric=cpu"], { selectedLabels: ["region", "rack"] })[0].labels // → { region: "eu" }
+ * ```
+ */
 export interface LabelOptions {
   /** `false` leaves `labels` empty; default `true` (all labels). */
   withLabels?: boolean;
@@ -190,7 +277,29 @@ export type Reducer =
   | "avg" | "sum" | "min" | "max" | "range" | "count"
   | "std.p" | "std.s" | "var.p" | "var.s" | "countNaN" | "countAll";
 
-/** TS.MRANGE / TS.MREVRANGE options: every `range` option, plus labels, grouping and EXCLUDEEMPTY. */
+/**
+ * TS.MRANGE / TS.MREVRANGE options: every `range` option, plus labels, grouping and EXCLUDEEMPTY.
+ *
+ * Series are picked by filters, an array of RedisTimeSeries filter expressions that must all
+ * hold (at least one of the `label=value` / `label=(a,b)` kind): `label=value`, `label!=value`,
+ * `label=(a,b)` (one of), `label!=(a,b)` (none of), `label=` (label absent), `label!=` (present).
+ *
+ * @example
+ * ```js
+ * const db = new TimeSeriesDB();
+ * db.addMany("cpu:a", [0, 60_000], [10, 20], { labels: { metric: "cpu", host: "a", region: "eu" } });
+ * db.addMany("cpu:b", [0, 60_000], [30, 40], { labels: { metric: "cpu", host: "b", region: "us" } });
+ * db.create("cpu:c", { labels: { metric: "cpu", host: "c" } }); // no samples, no region
+ * db.mrange("-", "+", ["metric=cpu"], { excludeEmpty: true, selectedLabels: ["region"] }).map((s) => [s.key, s.labels])
+ * // → [["cpu:a", { region: "eu" }], ["cpu:b", { region: "us" }]]
+ * db.mrange("-", "+", ["metric=cpu", "region="]).map((s) => s.key) // → ["cpu:c"]
+ * db.mrange("-", "+", ["metric=cpu", "region!=(us)"], { aggregation: "max", bucketDuration: 120_000 }).map((s) => [...s.values])
+ * // → [[20], []]
+ * const [peak] = db.mrange("-", "+", ["metric=cpu", "region!="], { groupBy: { label: "metric", reduce: "max" } });
+ * peak.key // → "metric=cpu"
+ * peak.values // → Float64Array.of(30, 40)
+ * ```
+ */
 export interface MRangeOptions extends RangeOptions, LabelOptions {
   /** GROUPBY label REDUCE reducer: one result per value of `label`. */
   groupBy?: { label: string; reduce: Reducer };
