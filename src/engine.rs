@@ -132,6 +132,14 @@ fn sort_cost(k: usize) -> u64 {
 
 impl Engine {
     /// An empty database.
+    ///
+    /// ```
+    /// use tsdb_wasm::Engine;
+    ///
+    /// let engine = Engine::new();
+    /// assert!(engine.is_empty());
+    /// assert_eq!(engine.len(), 0);
+    /// ```
     pub fn new() -> Engine {
         Engine::default()
     }
@@ -194,11 +202,29 @@ impl Engine {
     }
 
     /// The whole database as bytes (see [`crate::snapshot`]).
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.add("temp", 1000, 21.5, &AddOptions::default()).unwrap();
+    /// let bytes = engine.snapshot();
+    /// let copy = Engine::restore(&bytes).unwrap();
+    /// assert_eq!(copy.range("temp", 0, i64::MAX).unwrap(), (vec![1000], vec![21.5]));
+    /// ```
     pub fn snapshot(&self) -> Vec<u8> {
         crate::snapshot::write(self)
     }
 
     /// A database rebuilt from [`Engine::snapshot`] bytes; corrupt input is an error.
+    ///
+    /// ```
+    /// use tsdb_wasm::{Engine, ErrorKind};
+    ///
+    /// let bytes = Engine::new().snapshot();
+    /// assert!(Engine::restore(&bytes).unwrap().is_empty());
+    /// assert_eq!(Engine::restore(&bytes[..bytes.len() - 1]).unwrap_err().kind(), ErrorKind::Corrupt);
+    /// ```
     pub fn restore(bytes: &[u8]) -> Result<Engine> {
         crate::snapshot::read(bytes)
     }
@@ -274,6 +300,20 @@ impl Engine {
 
     /// TS.QUERYLABELS: the distinct label names (`label` None) or the distinct values of
     /// `label`, over every series or those `filter` selects; in byte order.
+    ///
+    /// ```
+    /// use tsdb_wasm::index::Filter;
+    /// use tsdb_wasm::{Engine, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// for (key, metric, host) in [("cpu:a", "cpu", "a"), ("cpu:b", "cpu", "b"), ("mem:c", "mem", "c")] {
+    ///     let labels = vec![("metric".into(), metric.into()), ("host".into(), host.into())];
+    ///     engine.create(key, SeriesOptions { labels, ..Default::default() }).unwrap();
+    /// }
+    /// assert_eq!(engine.query_labels(None, None), ["host", "metric"]);
+    /// let cpu = Filter::from_exprs(["metric=cpu"]).unwrap();
+    /// assert_eq!(engine.query_labels(Some("host"), Some(&cpu)), ["a", "b"]);
+    /// ```
     pub fn query_labels(&self, label: Option<&str>, filter: Option<&Filter>) -> Vec<&str> {
         let ids = filter.map(|f| self.query_ids(f));
         let mut names = match (label, &ids) {
@@ -288,11 +328,37 @@ impl Engine {
     }
 
     /// The keys matching `filter`, in byte-lexicographic order (TS.QUERYINDEX).
+    ///
+    /// ```
+    /// use tsdb_wasm::index::Filter;
+    /// use tsdb_wasm::{Engine, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// for (key, metric, host) in [("cpu:b", "cpu", "b"), ("cpu:a", "cpu", "a"), ("mem:a", "mem", "a")] {
+    ///     let labels = vec![("metric".into(), metric.into()), ("host".into(), host.into())];
+    ///     engine.create(key, SeriesOptions { labels, ..Default::default() }).unwrap();
+    /// }
+    /// let cpu = Filter::from_exprs(["metric=cpu"]).unwrap();
+    /// assert_eq!(engine.query_index(&cpu), ["cpu:a", "cpu:b"]);
+    /// let host_a = Filter::from_exprs(["host=a", "metric=(cpu,mem)"]).unwrap();
+    /// assert_eq!(engine.query_index(&host_a), ["cpu:a", "mem:a"]);
+    /// ```
     pub fn query_index(&self, filter: &Filter) -> Vec<&str> {
         self.matching(filter).into_iter().map(|(k, _)| k).collect()
     }
 
     /// TS.CREATE: a new empty series.
+    ///
+    /// ```
+    /// use tsdb_wasm::{Engine, ErrorKind, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// let opts = SeriesOptions { retention_ms: 3_600_000, labels: vec![("room".into(), "kitchen".into())], ..Default::default() };
+    /// engine.create("temp:kitchen", opts.clone()).unwrap();
+    /// assert!(engine.id("temp:kitchen").is_some());
+    /// // A key is created once.
+    /// assert_eq!(engine.create("temp:kitchen", opts).unwrap_err().kind(), ErrorKind::AlreadyExists);
+    /// ```
     pub fn create(&mut self, key: &str, opts: SeriesOptions) -> Result<SeriesId> {
         if self.by_key.contains_key(key) {
             return Err(Error::key_exists());
@@ -301,6 +367,18 @@ impl Engine {
     }
 
     /// TS.ALTER: changes the given options.
+    ///
+    /// ```
+    /// use tsdb_wasm::{AlterOptions, Engine, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.create("cpu", SeriesOptions::default()).unwrap();
+    /// let alter = AlterOptions { retention_ms: Some(60_000), labels: Some(vec![("host".into(), "a".into())]), ..Default::default() };
+    /// engine.alter("cpu", alter).unwrap();
+    /// let info = engine.info("cpu").unwrap();
+    /// assert_eq!(info.options.retention_ms, 60_000);
+    /// assert_eq!(info.options.labels, [("host".to_string(), "a".to_string())]);
+    /// ```
     pub fn alter(&mut self, key: &str, alter: AlterOptions) -> Result<()> {
         let id = self.id(key).ok_or_else(Error::key_not_found)?;
         let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
@@ -328,6 +406,21 @@ impl Engine {
 
     /// TS.ADD: adds one sample, creating the series when needed. Returns the timestamp written,
     /// or the newest timestamp when IGNORE drops the sample.
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, DuplicatePolicy, Engine, ErrorKind};
+    ///
+    /// let mut engine = Engine::new();
+    /// // Creates the series (with `opts.create`) on the first write.
+    /// assert_eq!(engine.add("temp", 1000, 21.5, &AddOptions::default()), Ok(1000));
+    /// // The default policy (BLOCK) refuses a second value at the same timestamp...
+    /// let err = engine.add("temp", 1000, 22.0, &AddOptions::default()).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Rejected);
+    /// // ...ON_DUPLICATE overrides it for one write.
+    /// let last = AddOptions { on_duplicate: Some(DuplicatePolicy::Last), ..Default::default() };
+    /// assert_eq!(engine.add("temp", 1000, 22.0, &last), Ok(1000));
+    /// assert_eq!(engine.range("temp", 0, i64::MAX).unwrap(), (vec![1000], vec![22.0]));
+    /// ```
     pub fn add(&mut self, key: &str, ts: i64, value: f64, opts: &AddOptions) -> Result<i64> {
         if ts < 0 {
             return Err(Error::invalid("ERR TSDB: invalid timestamp, must be a nonnegative integer"));
@@ -363,6 +456,18 @@ impl Engine {
     /// or a sample the series would refuse (duplicate under BLOCK, older than retention), fails
     /// the whole batch and changes nothing. Creates the series with `opts.create` when needed.
     /// Returns how many samples were written (IGNOREd ones excluded).
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// let n = engine.add_many("temp", &[3000, 1000, 2000], &[23.0, 21.0, 22.0], &AddOptions::default()).unwrap();
+    /// assert_eq!(n, 3);
+    /// assert_eq!(engine.range("temp", 0, i64::MAX).unwrap(), (vec![1000, 2000, 3000], vec![21.0, 22.0, 23.0]));
+    /// // All or nothing: a duplicate under BLOCK fails the batch and writes nothing.
+    /// assert!(engine.add_many("temp", &[4000, 1000], &[24.0, 0.0], &AddOptions::default()).is_err());
+    /// assert_eq!(engine.series("temp").unwrap().total_samples(), 3);
+    /// ```
     pub fn add_many(&mut self, key: &str, ts: &[i64], vals: &[f64], opts: &AddOptions) -> Result<usize> {
         if ts.len() != vals.len() {
             return Err(Error::invalid("ERR TSDB: timestamps and values differ in length"));
@@ -398,6 +503,16 @@ impl Engine {
     }
 
     /// TS.MADD: one result per sample; never creates a series.
+    ///
+    /// ```
+    /// use tsdb_wasm::{Engine, ErrorKind, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.create("a", SeriesOptions::default()).unwrap();
+    /// let out = engine.madd(&[("a".into(), 1000, 1.0), ("missing".into(), 1000, 2.0)]);
+    /// assert_eq!(out[0], Ok(1000));
+    /// assert_eq!(out[1].as_ref().unwrap_err().kind(), ErrorKind::NotFound);
+    /// ```
     pub fn madd(&mut self, samples: &[(String, i64, f64)]) -> Vec<Result<i64>> {
         samples
             .iter()
@@ -410,6 +525,17 @@ impl Engine {
 
     /// TS.INCRBY / TS.DECRBY after parsing: adds `delta` to the newest value at `ts` (`None` =
     /// `now_ms`), creating the series with `create` when needed.
+    ///
+    /// ```
+    /// use tsdb_wasm::{Engine, SeriesOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// let create = SeriesOptions::default();
+    /// assert_eq!(engine.incr_by("requests", 5.0, Some(1000), 0, &create), Ok(1000));
+    /// // `None`: at `now_ms`.
+    /// assert_eq!(engine.incr_by("requests", 2.0, None, 2000, &create), Ok(2000));
+    /// assert_eq!(engine.series("requests").unwrap().last(), Some((2000, 7.0)));
+    /// ```
     pub fn incr_by(&mut self, key: &str, delta: f64, ts: Option<i64>, now_ms: i64, create: &SeriesOptions) -> Result<i64> {
         let ts = ts.unwrap_or(now_ms);
         if ts < 0 {
@@ -431,6 +557,15 @@ impl Engine {
     }
 
     /// TS.DEL: removes the samples with `from <= ts <= to`; returns how many.
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.add_many("temp", &[1000, 2000, 3000], &[21.0, 22.0, 23.0], &AddOptions::default()).unwrap();
+    /// assert_eq!(engine.delete_range("temp", 1500, i64::MAX), Ok(2));
+    /// assert_eq!(engine.range("temp", 0, i64::MAX).unwrap(), (vec![1000], vec![21.0]));
+    /// ```
     pub fn delete_range(&mut self, key: &str, from: i64, to: i64) -> Result<u64> {
         let id = self.id(key).ok_or_else(Error::key_not_found)?;
         let entry = self.entry_mut(id).ok_or_else(Error::key_not_found)?;
@@ -447,6 +582,15 @@ impl Engine {
     }
 
     /// The raw samples of `key` with `from <= ts <= to` (retention applied).
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.add_many("temp", &[1000, 2000, 3000], &[21.0, 22.0, 23.0], &AddOptions::default()).unwrap();
+    /// assert_eq!(engine.range("temp", 1500, 3000).unwrap(), (vec![2000, 3000], vec![22.0, 23.0]));
+    /// assert!(engine.range("missing", 0, i64::MAX).is_err());
+    /// ```
     pub fn range(&self, key: &str, from: i64, to: i64) -> Result<(Vec<i64>, Vec<f64>)> {
         let series = self.series(key)?;
         let (mut ts, mut vals) = (Vec::new(), Vec::new());
@@ -455,6 +599,17 @@ impl Engine {
     }
 
     /// TS.INFO.
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.add_many("temp", &[1000, 2000], &[21.0, 22.0], &AddOptions::default()).unwrap();
+    /// let info = engine.info("temp").unwrap();
+    /// assert_eq!((info.total_samples, info.first_timestamp, info.last_timestamp), (2, 1000, 2000));
+    /// assert_eq!(info.chunk_count, 1);
+    /// assert!(info.rules.is_empty() && info.source_key.is_none());
+    /// ```
     pub fn info(&self, key: &str) -> Result<Info> {
         let id = self.id(key).ok_or_else(Error::key_not_found)?;
         let entry = self.entry(id).ok_or_else(Error::key_not_found)?;
@@ -477,6 +632,15 @@ impl Engine {
     }
 
     /// DEL: removes whole series; returns how many existed.
+    ///
+    /// ```
+    /// use tsdb_wasm::{AddOptions, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.add("a", 1000, 1.0, &AddOptions::default()).unwrap();
+    /// assert_eq!(engine.delete_keys(&["a".into(), "b".into()]), 1);
+    /// assert!(engine.is_empty());
+    /// ```
     pub fn delete_keys(&mut self, keys: &[String]) -> u64 {
         let mut n = 0;
         for key in keys {
