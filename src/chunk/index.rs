@@ -16,8 +16,9 @@
 //! | 29     | end      | i64 LE         | last timestamp                                      |
 //! | 37     | g        | u32 LE         | step of the last block (the next block's SAME_G refers to it); `u32::MAX`: larger, found by walking the headers |
 //! | 41     | lens     | GROUP × u16 LE | byte length of each block (0 for blocks not sealed yet) |
+//! | 49     | sums     | GROUP × f64 LE | each block's own sum (see below; 0 for blocks not sealed yet) |
 //!
-//! 41 + 2·GROUP bytes per group: 12.25 bytes per 128-sample block with `GROUP = 4`, under 0.1
+//! 41 + 10·GROUP bytes per group: 20.25 bytes per 128-sample block with `GROUP = 4`, 0.16
 //! bytes per sample. Walking the groups reads these records only, never the chunk's bytes
 //! (whose block headers would cost a cache miss each): a group's first timestamp is known to
 //! be after the previous group's `end` (exactly the chunk's start for the first group), which
@@ -33,7 +34,13 @@
 //! Sums: a group's is the sequential sum of its non-NaN values from 0, in time order — what a
 //! scan adds — so a group folded into an empty bucket gives the bucket's sequential sum bit for
 //! bit; folded after other samples it is within rounding of it (as a chunk summary is: see
-//! `query/aggregator.rs`).
+//! `query/aggregator.rs`). A block's own sum ([`Stats::own`]) is the sequential sum of all its
+//! values from 0, NaN included: NaN exactly when the block has a NaN (or adds `inf - inf`), so
+//! a query that finds it a number knows the block has no NaN and that the sum is what a scan
+//! of the block alone adds. That lets a query decode only the block straddling a bucket
+//! boundary and fold the group's other blocks (see `query/aggregate.rs`). Per-block NaN counts
+//! and extremes are not kept (4 and 64 more bytes per group): blocks with NaN are decoded, and
+//! so are blocks when a query needs min / max.
 
 use super::block;
 use super::iter::Block;
@@ -42,8 +49,9 @@ use crate::error::{Error, Result};
 
 /// Blocks per group.
 pub const GROUP: usize = 4;
-const REC: usize = LENS + 2 * GROUP;
+const REC: usize = SUMS + 8 * GROUP;
 const LENS: usize = 41;
+const SUMS: usize = LENS + 2 * GROUP;
 const _: () = assert!(GROUP * BLOCK_LEN <= 512, "counts are 10 bits, positions 9 bits");
 /// `g` too large for the record.
 const G_WIDE: u32 = u32::MAX;
@@ -63,6 +71,9 @@ pub struct Stats {
     pub min_at: usize,
     /// Position of the first value holding `max` (0 when none).
     pub max_at: usize,
+    /// The sequential sum of all the values from 0, NaN included (so NaN when one is). Not
+    /// kept for groups (0 in [`BlockIndex::group`]).
+    pub own: f64,
 }
 
 /// Positions of the first smallest and the first largest non-NaN value of `vals` ((0, 0) when
@@ -101,15 +112,16 @@ pub fn extremes_at(vals: &[f64]) -> (usize, usize) {
 /// whether there is a NaN, and [`extremes_at`] the extremes. Why correct: a NaN makes the sum
 /// NaN, and so does `inf - inf`: both take the loop that skips NaN.
 pub fn stats_from(vals: &[f64], sum: f64) -> Stats {
-    let mut s = sum;
+    let (mut s, mut own) = (sum, 0.0);
     for &v in vals {
         s += v;
+        own += v;
     }
     if s.is_nan() || vals.is_empty() {
         return stats_slow(vals, sum);
     }
     let (min_at, max_at) = extremes_at(vals);
-    Stats { nan: 0, sum: s, min: vals[min_at], max: vals[max_at], min_at, max_at }
+    Stats { nan: 0, sum: s, min: vals[min_at], max: vals[max_at], min_at, max_at, own }
 }
 
 /// The [`Stats`] of `vals` (sum from 0).
@@ -119,7 +131,8 @@ pub fn stats(vals: &[f64]) -> Stats {
 
 #[cold]
 fn stats_slow(vals: &[f64], sum: f64) -> Stats {
-    let mut st = Stats { nan: 0, sum, min: f64::INFINITY, max: f64::NEG_INFINITY, min_at: 0, max_at: 0 };
+    let own = vals.iter().fold(0.0, |s, &v| s + v);
+    let mut st = Stats { nan: 0, sum, min: f64::INFINITY, max: f64::NEG_INFINITY, min_at: 0, max_at: 0, own };
     for (i, &v) in vals.iter().enumerate() {
         if v.is_nan() {
             st.nan += 1;
@@ -190,6 +203,7 @@ impl Rec {
                 sum: f64_at(b, 5),
                 min: f64_at(b, 13),
                 max: f64_at(b, 21),
+                own: 0.0,
             },
             end: u64_at(b, 29) as i64,
             g: if g == G_WIDE { u64::MAX } else { g as u64 },
@@ -274,6 +288,8 @@ impl BlockIndex {
         r.write(&mut self.recs[at..]);
         let l = at + LENS + 2 * k;
         self.recs[l..l + 2].copy_from_slice(&(len as u16).to_le_bytes());
+        let s = at + SUMS + 8 * k;
+        self.recs[s..s + 8].copy_from_slice(&st.own.to_le_bytes());
         self.blocks += 1;
     }
 
@@ -294,10 +310,16 @@ impl BlockIndex {
         u16_at(&self.recs, (i / GROUP) * REC + LENS + 2 * (i % GROUP))
     }
 
+    /// Block `i`'s own sum ([`Stats::own`]).
+    #[inline]
+    pub fn own_sum(&self, i: usize) -> f64 {
+        f64_at(&self.recs, (i / GROUP) * REC + SUMS + 8 * (i % GROUP))
+    }
+
     /// Byte length of group `j`.
     #[inline]
     fn group_bytes(&self, j: usize) -> usize {
-        let r = &self.recs[j * REC + LENS..(j + 1) * REC];
+        let r = &self.recs[j * REC + LENS..j * REC + SUMS];
         r.chunks_exact(2).map(|x| u16::from_le_bytes([x[0], x[1]]) as usize).sum()
     }
 
@@ -359,6 +381,12 @@ impl<'a> Group<'a> {
     #[inline]
     pub fn stats(&self) -> Stats {
         self.index.group(self.j)
+    }
+    /// The own sum ([`Stats::own`]) of its block `k` (`< GROUP`, in time order): a number
+    /// only when the block has no NaN.
+    #[inline]
+    pub fn own_sum(&self, k: usize) -> f64 {
+        self.index.own_sum(self.j * GROUP + k.min(self.n.saturating_sub(1)))
     }
     /// Its blocks, in time order (their headers parsed again).
     pub fn blocks(&self) -> GroupBlocks<'a> {
@@ -558,6 +586,8 @@ mod tests {
             assert_eq!(fast.min.to_bits(), slow.min.to_bits(), "{vals:?}");
             assert_eq!(fast.max.to_bits(), slow.max.to_bits(), "{vals:?}");
             assert!(fast.sum == slow.sum || (fast.sum.is_nan() && slow.sum.is_nan()));
+            let own = vals.iter().fold(0.0, |s, &v| s + v);
+            assert_eq!((fast.own.to_bits(), slow.own.to_bits()), (own.to_bits(), own.to_bits()), "{vals:?}");
         }
     }
 }

@@ -113,11 +113,12 @@ impl Summary {
             return index::stats_from(&[], from);
         }
         let (ts, vals) = (&ts[..n], &vals[..n]);
-        let (mut s, mut s2, mut own) = (self.sum, self.sum_sq, from);
+        let (mut s, mut s2, mut own, mut zero) = (self.sum, self.sum_sq, from, 0.0);
         for &v in vals {
             s += v;
             s2 += v * v;
             own += v;
+            zero += v;
         }
         if s.is_nan() || s2.is_nan() || own.is_nan() {
             for (&t, &v) in ts.iter().zip(vals) {
@@ -142,7 +143,7 @@ impl Summary {
         if vals[hi] > self.max {
             (self.max, self.max_ts) = (vals[hi], ts[hi]);
         }
-        Stats { nan: 0, sum: own, min: vals[lo], max: vals[hi], min_at: lo, max_at: hi }
+        Stats { nan: 0, sum: own, min: vals[lo], max: vals[hi], min_at: lo, max_at: hi, own: zero }
     }
 
     /// Folds in the summary of samples that all come after this one's.

@@ -279,14 +279,18 @@ fn check_index(c: &Chunk) {
     let (mut seen, mut prev_end) = (0usize, None);
     for g in groups {
         let (mut t, mut v) = (Vec::new(), Vec::new());
-        let mut want = index::Stats { nan: 0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, min_at: 0, max_at: 0 };
-        for b in g.blocks() {
+        let mut want =
+            index::Stats { nan: 0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, min_at: 0, max_at: 0, own: 0.0 };
+        for (k, b) in g.blocks().enumerate() {
             let b = b.unwrap();
             let (bt, bv) = {
                 let (mut bt, mut bv) = (Vec::new(), Vec::new());
                 b.decode_into(&mut bt, &mut bv).unwrap();
                 (bt, bv)
             };
+            // A block's own sum: sequential from 0, NaN included (what a scan of it adds).
+            let own = bv.iter().fold(0.0, |s, &x| s + x);
+            assert_eq!(g.own_sum(k).to_bits(), own.to_bits(), "block {k}: {bv:?}");
             let st = index::stats_from(&bv, if t.is_empty() { 0.0 } else { want.sum });
             if st.min < want.min {
                 (want.min, want.min_at) = (st.min, t.len() + st.min_at);

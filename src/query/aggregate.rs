@@ -15,7 +15,9 @@
 //! Why fast: with no filter and no twa, a chunk lying in one bucket is folded from its summary
 //! ([`Acc::merge_summary`]), and so is a group of blocks from the chunk's block index (unless
 //! std / var need the sum of squares, which the index does not keep; first / last values are
-//! then found by decoding one block, and only when an aggregator or EMPTY reads them); a
+//! then found by decoding one block, and only when an aggregator or EMPTY reads them); in a
+//! group straddling a bucket boundary, the blocks that do not are folded from their indexed
+//! sums when only sums and counts are read (no min / max, first / last or EMPTY); a
 //! decoded block's run inside one bucket is added in one call ([`Acc::add_run`]); bucket
 //! boundaries are found by comparing with the bucket end, not by a division per sample.
 
@@ -218,9 +220,9 @@ impl<'a> Sink<'a> for Bucketer<'a> {
             Place::Stop => return true,
         }
         // A group's sum is its sequential sum: folded into an empty bucket it is exact. A
-        // partial group (a chunk's last) after other samples of the bucket is decoded instead,
-        // so that buckets smaller than a whole group always add in time order; whole groups, as
-        // whole chunks, fold within rounding.
+        // partial group (a chunk's last) after other samples of the bucket is offered block by
+        // block instead (see `block`: only buckets smaller than a block always add in time
+        // order); whole groups, as whole chunks, fold within rounding.
         let empty = self.cur.as_ref().is_some_and(|g| g.acc.count == 0);
         if !empty && b.len() < GROUP * BLOCK_LEN {
             return false;
@@ -240,6 +242,41 @@ impl<'a> Sink<'a> for Bucketer<'a> {
             }
         }
         self.cur.as_mut().is_some_and(|g| g.acc.merge_summary(&s))
+    }
+
+    fn block(&mut self, g: &BlockGroup<'a>, k: usize, b: &Block<'a>) -> bool {
+        // The index keeps a block's sum, not its extremes or first / last value.
+        if self.ends || self.need.extremes || self.err.is_some() {
+            return false;
+        }
+        if self.full() {
+            return true;
+        }
+        // A block longer than a bucket straddles (small buckets: no division to find out).
+        if b.end().saturating_sub(b.start()) >= self.grid.duration {
+            return false;
+        }
+        // A number only when the block has no NaN (see `chunk/index.rs`).
+        let sum = g.own_sum(k);
+        if sum.is_nan() {
+            return false;
+        }
+        match self.place(b.start(), b.end()) {
+            Place::Inside => {}
+            Place::Straddles => return false,
+            Place::Stop => return true,
+        }
+        // As for groups: the block's own sum is its sequential sum, exact into an empty bucket;
+        // a partial block after other samples is decoded (buckets smaller than a block add in
+        // time order), a whole one folds within rounding. Its magnitude is bounded by the
+        // group's extremes.
+        let empty = self.cur.as_ref().is_some_and(|c| c.acc.count == 0);
+        if !empty && b.len() < BLOCK_LEN {
+            return false;
+        }
+        let st = g.stats();
+        let magnitude = st.min.abs().max(st.max.abs());
+        self.cur.as_mut().is_some_and(|c| c.acc.merge_sum(b.len() as u64, sum, magnitude))
     }
 
     fn run(&mut self, ts: &[i64], vals: &[f64]) -> bool {

@@ -368,6 +368,21 @@ impl Acc {
         true
     }
 
+    /// Folds in `count` non-NaN samples that all come after the ones added so far, of
+    /// magnitude at most `magnitude`, whose sum is `sum`: the counts and the sum only (the
+    /// extremes, first / last and the sum of squares are left as they are, for callers that
+    /// read none of them). Returns false, changing nothing, when that could differ from adding
+    /// them one by one beyond rounding (as [`Acc::merge_summary`]).
+    #[inline]
+    pub(super) fn merge_sum(&mut self, count: u64, sum: f64, magnitude: f64) -> bool {
+        if !self.can_fold(magnitude) {
+            return false;
+        }
+        self.count += count;
+        self.sum += sum;
+        true
+    }
+
     /// Folds in an accumulator of samples that all come after this one's (or, for reducers,
     /// of another series at the same timestamps: then `first` / `last` follow argument order).
     /// avg's overflow path is combined as a weighted mean.

@@ -4,9 +4,10 @@
 //!
 //! Why fast: a chunk inside the range is first offered as its summary, so aggregations whose
 //! buckets hold whole chunks never decode them. Otherwise, for sinks that can, the chunk's
-//! sealed blocks are offered in groups with their indexed facts (`chunk/index.rs`), so only the
-//! groups straddling a bucket or pixel boundary are decoded. Decoding is one block at a time
-//! into stack buffers (no allocation); blocks outside the range are skipped on their headers.
+//! sealed blocks are offered in groups with their indexed facts (`chunk/index.rs`), and the
+//! blocks of a group not taken whole one by one with their indexed sums, so only the blocks
+//! straddling a bucket or pixel boundary need be decoded. Decoding is one block at a time into
+//! stack buffers (no allocation); blocks outside the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
 use crate::chunk::decimal::scaled;
@@ -95,6 +96,12 @@ pub(crate) trait Sink<'a> {
     /// first / last / sum of squares, which it can find by decoding). Returns true when folded;
     /// false to have its samples decoded and passed to [`Sink::run`] instead.
     fn group(&mut self, _g: &Group<'a>) -> bool {
+        false
+    }
+    /// Offers block `k` of group `g` (not folded as a whole), lying wholly inside the range, to
+    /// fold from the index ([`Group::own_sum`]). Returns true when folded; false to have it
+    /// decoded and passed to [`Sink::run`] instead.
+    fn block(&mut self, _g: &Group<'a>, _k: usize, _b: &Block<'a>) -> bool {
         false
     }
     /// A run of decoded samples (timestamps ascending, non-empty). Returns false to stop.
@@ -199,8 +206,12 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                 if g.start() >= lo && g.end() <= hi && sink.group(&g) {
                     continue;
                 }
-                for b in g.blocks() {
-                    if !feed(&b?, lo, hi, &mut buf, sink)? {
+                for (k, b) in g.blocks().enumerate() {
+                    let b = b?;
+                    if b.start() >= lo && b.end() <= hi && sink.block(&g, k, &b) {
+                        continue;
+                    }
+                    if !feed(&b, lo, hi, &mut buf, sink)? {
                         return Ok(false);
                     }
                 }
