@@ -45,7 +45,7 @@ pub struct IgnoreJs {
 impl IgnoreJs {
     fn parse(&self) -> Result<(u64, f64), JsValue> {
         let t = non_negative_int(self.max_time_diff, "ignore.maxTimeDiff")?;
-        if !(self.max_val_diff >= 0.0) {
+        if self.max_val_diff.is_nan() || self.max_val_diff < 0.0 {
             return Err(invalid("ERR TSDB: IGNORE arguments cannot be negative"));
         }
         Ok((t, self.max_val_diff))
@@ -99,7 +99,7 @@ pub struct CreateFieldsJs {
 }
 
 fn non_negative_int(v: f64, what: &str) -> Result<u64, JsValue> {
-    if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= super::convert::MAX_SAFE {
+    if v.is_finite() && v.fract() == 0.0 && (0.0..=super::convert::MAX_SAFE).contains(&v) {
         Ok(v as u64)
     } else {
         Err(invalid(format!("ERR TSDB: invalid {what}: {v} is not a non-negative integer")))

@@ -430,7 +430,7 @@ impl Bucketer<'_> {
         if end >= self.grid.end_of(b) {
             return Place::Straddles;
         }
-        if self.cur.as_ref().map_or(true, |g| g.start != b) {
+        if self.cur.as_ref().is_none_or(|g| g.start != b) {
             if !self.close() {
                 return Place::Stop;
             }

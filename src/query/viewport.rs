@@ -166,7 +166,7 @@ impl<'a> Sink<'a> for M4<'a> {
         if last.0 >= col_end {
             return false;
         }
-        if self.cur.map_or(true, |c| first.0 >= c.end) {
+        if self.cur.is_none_or(|c| first.0 >= c.end) {
             self.open(first.0, first.1);
         }
         if let Some(c) = self.cur.as_mut() {
@@ -200,7 +200,7 @@ impl<'a> Sink<'a> for M4<'a> {
         if g.end() >= col_end {
             return false;
         }
-        if self.cur.map_or(true, |c| g.start() >= c.end) {
+        if self.cur.is_none_or(|c| g.start() >= c.end) {
             match g.first_valid() {
                 Ok(Some((t, v))) => self.open(t, v),
                 Ok(None) => return true,
@@ -230,7 +230,7 @@ impl<'a> Sink<'a> for M4<'a> {
                 i += 1;
                 continue;
             }
-            if self.cur.map_or(true, |c| t >= c.end) {
+            if self.cur.is_none_or(|c| t >= c.end) {
                 self.open(t, v);
             }
             let Some(c) = self.cur.as_mut() else { return false };
@@ -264,7 +264,7 @@ impl<'a> Sink<'a> for M4<'a> {
         let mut i = 0;
         while i < n {
             let t = ts.at(i);
-            if self.cur.map_or(true, |c| t >= c.end) {
+            if self.cur.is_none_or(|c| t >= c.end) {
                 self.open(t, scaled(ints[i], p));
             }
             let Some(c) = self.cur.as_mut() else { return false };
