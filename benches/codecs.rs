@@ -11,22 +11,9 @@ use tsdb_wasm::chunk::{decimal, gorilla, Chunk, Encoding, DEFAULT_CHUNK_SIZE};
 
 const N: usize = 100_000;
 
-/// A regular 1 s series of 2-decimal random-walk values (deterministic xorshift).
-fn random_walk(n: usize) -> (Vec<i64>, Vec<f64>) {
-    let mut s = 0x2545_F491_4F6C_DD1Du64;
-    let mut x = 2137i64;
-    let mut ts = Vec::with_capacity(n);
-    let mut vs = Vec::with_capacity(n);
-    for i in 0..n {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        x += (s % 101) as i64 - 50;
-        ts.push(1_700_000_000_000 + i as i64 * 1000);
-        vs.push(x as f64 / 100.0);
-    }
-    (ts, vs)
-}
+#[path = "support/walk.rs"]
+mod walk;
+use walk::random_walk;
 
 /// Non-decimal values (a noisy sine): the XOR / raw path.
 fn noisy(n: usize) -> Vec<f64> {

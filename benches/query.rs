@@ -2,16 +2,17 @@
 //! chunks), against a plain-Rust loop over uncompressed `Vec<i64>` / `Vec<f64>` doing the same
 //! bucketing, in the same run:
 //!
-//! - `avg_1000_buckets`: avg over the full range into 1000 buckets (chunk summaries fold whole
-//!   chunks; chunks straddling a bucket boundary are decoded);
+//! - `avg_1000_buckets`: avg over the full range into 1000 buckets (chunk summaries and the
+//!   chunks' block index fold whole chunks, block groups and blocks; the block straddling a
+//!   bucket boundary is decoded);
 //! - `avg_1min`: avg into 1-minute buckets (every sample decoded; sums stay sequential, bit-exact
 //!   with RedisTimeSeries);
 //! - `viewport_1000px`: the M4 viewport of a 1000-pixel chart over the full range.
 //!
-//! Also `*_chunk128`: the same queries on a copy of the series stored in 128-byte chunks (about one
-//! block per chunk) — a stand-in for per-block summaries, which the chunk layer does not keep yet.
+//! Also `*_chunk128`: the same queries on a copy of the series stored in 128-byte chunks (about
+//! one block per chunk), for comparison with the block index of default-size chunks.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-query cargo bench -p tsdb-wasm --bench query`. Before the
+//! Run: `cargo bench -p tsdb-wasm --bench query`. Before the
 //! criterion groups it prints a report: the median of interleaved runs of each query and of its
 //! plain-loop baseline, and their ratio (baseline time / engine time: above 1, the engine wins).
 
@@ -23,27 +24,12 @@ use tsdb_wasm::query::{self, Aggregation, Aggregator, RangeRequest, RangeResult}
 use tsdb_wasm::{AddOptions, Engine, Series};
 
 const N: usize = 10_000_000;
-const T0: i64 = 1_700_000_000_000;
 /// 10 M seconds into exactly 1000 buckets (T0 is a multiple of it).
 const D1000: i64 = 10_000_000;
 
-/// A regular 1 s series of 2-decimal random-walk values (deterministic xorshift), as in the
-/// codecs bench.
-fn random_walk(n: usize) -> (Vec<i64>, Vec<f64>) {
-    let mut s = 0x2545_F491_4F6C_DD1Du64;
-    let mut x = 2137i64;
-    let mut ts = Vec::with_capacity(n);
-    let mut vs = Vec::with_capacity(n);
-    for i in 0..n {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        x += (s % 101) as i64 - 50;
-        ts.push(T0 + i as i64 * 1000);
-        vs.push(x as f64 / 100.0);
-    }
-    (ts, vs)
-}
+#[path = "support/walk.rs"]
+mod walk;
+use walk::random_walk;
 
 struct Fixture {
     engine: Engine,

@@ -12,15 +12,6 @@ use tsdb_wasm::{DuplicatePolicy, Encoding, Series, SeriesOptions};
 mod rng;
 use rng::Rng;
 
-const POLICIES: [DuplicatePolicy; 6] = [
-    DuplicatePolicy::Block,
-    DuplicatePolicy::First,
-    DuplicatePolicy::Last,
-    DuplicatePolicy::Min,
-    DuplicatePolicy::Max,
-    DuplicatePolicy::Sum,
-];
-
 #[derive(Clone)]
 struct Model {
     map: BTreeMap<i64, f64>,
@@ -116,7 +107,7 @@ fn random_write_sequences_match_the_model() {
             retention_ms: if rng.chance(30) { rng.below(200) + 1 } else { 0 },
             chunk_size: [48, 64, 128, 256, 4096][rng.below(5) as usize],
             encoding: if rng.chance(30) { Encoding::Uncompressed } else { Encoding::Compressed },
-            duplicate_policy: if rng.chance(70) { Some(POLICIES[rng.below(6) as usize]) } else { None },
+            duplicate_policy: if rng.chance(70) { Some(DuplicatePolicy::ALL[rng.below(6) as usize]) } else { None },
             ignore_max_time_diff: if rng.chance(20) { rng.below(5) } else { 0 },
             ignore_max_val_diff: if rng.chance(20) { rng.below(3) as f64 } else { 0.0 },
             labels: vec![],
@@ -141,7 +132,7 @@ fn random_write_sequences_match_the_model() {
                     next_ts.saturating_sub(rng.below(300) as i64).max(0)
                 };
                 let v = random_value(&mut rng);
-                let on_dup = if rng.chance(25) { Some(POLICIES[rng.below(6) as usize]) } else { None };
+                let on_dup = if rng.chance(25) { Some(DuplicatePolicy::ALL[rng.below(6) as usize]) } else { None };
                 let got = s.add(ts, v, on_dup, false).map(|_| ()).map_err(|e| e.message().to_owned());
                 assert_eq!(got, canon(m.add(ts, v, on_dup)), "{ctx}: add({ts}, {v})");
             } else if op < 65 {
@@ -178,7 +169,7 @@ fn random_write_sequences_match_the_model() {
                 m.retention = r;
                 m.expire();
             } else if op < 85 {
-                let p = POLICIES[rng.below(6) as usize];
+                let p = DuplicatePolicy::ALL[rng.below(6) as usize];
                 s.options_mut().duplicate_policy = Some(p);
                 m.policy = Some(p);
             } else if op < 88 {

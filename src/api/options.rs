@@ -56,12 +56,8 @@ impl IgnoreJs {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateOptionsJs {
-    retention: Option<f64>,
-    encoding: Option<String>,
-    chunk_size: Option<f64>,
-    duplicate_policy: Option<String>,
-    ignore: Option<IgnoreJs>,
-    labels: Option<Labels>,
+    #[serde(flatten)]
+    create: CreateFieldsJs,
     /// Only for `add`.
     on_duplicate: Option<String>,
 }
@@ -197,15 +193,7 @@ impl CreateOptionsJs {
             Some(p) => Some(policy(&p, "onDuplicate")?),
             None => None,
         };
-        let fields = CreateFieldsJs {
-            retention: self.retention,
-            encoding: self.encoding,
-            chunk_size: self.chunk_size,
-            duplicate_policy: self.duplicate_policy,
-            ignore: self.ignore,
-            labels: self.labels,
-        };
-        Ok((fields.into_series_options()?, on_dup))
+        Ok((self.create.into_series_options()?, on_dup))
     }
 }
 

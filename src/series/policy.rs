@@ -22,6 +22,17 @@ pub enum DuplicatePolicy {
 }
 
 impl DuplicatePolicy {
+    /// Every policy. Snapshots number them 1..=6 in this order: never reorder (the golden
+    /// snapshot test fails if it changes).
+    pub const ALL: [DuplicatePolicy; 6] = [
+        DuplicatePolicy::Block,
+        DuplicatePolicy::First,
+        DuplicatePolicy::Last,
+        DuplicatePolicy::Min,
+        DuplicatePolicy::Max,
+        DuplicatePolicy::Sum,
+    ];
+
     /// Parses a policy name, case-insensitively.
     pub fn parse(s: &str) -> Option<DuplicatePolicy> {
         Some(match s.to_ascii_lowercase().as_str() {

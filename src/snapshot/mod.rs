@@ -38,15 +38,6 @@ pub const MAGIC: &[u8; 8] = b"TSDBSNAP";
 pub const VERSION: u16 = 1;
 const HEADER: usize = 24;
 
-const POLICIES: [DuplicatePolicy; 6] = [
-    DuplicatePolicy::Block,
-    DuplicatePolicy::First,
-    DuplicatePolicy::Last,
-    DuplicatePolicy::Min,
-    DuplicatePolicy::Max,
-    DuplicatePolicy::Sum,
-];
-
 fn put_str(out: &mut Vec<u8>, s: &str) {
     varint::put(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
@@ -77,7 +68,7 @@ pub fn write(engine: &Engine) -> Vec<u8> {
             Encoding::Compressed => 0,
             Encoding::Uncompressed => 1,
         });
-        out.push(o.duplicate_policy.map_or(0, |p| POLICIES.iter().position(|&q| q == p).unwrap_or(0) as u8 + 1));
+        out.push(o.duplicate_policy.map_or(0, |p| DuplicatePolicy::ALL.iter().position(|&q| q == p).unwrap_or(0) as u8 + 1));
         varint::put(&mut out, o.ignore_max_time_diff);
         out.extend_from_slice(&o.ignore_max_val_diff.to_bits().to_le_bytes());
         varint::put(&mut out, o.labels.len() as u64);
@@ -153,7 +144,7 @@ pub fn read(bytes: &[u8]) -> Result<Engine> {
         };
         let duplicate_policy = match cur.u8()? {
             0 => None,
-            p @ 1..=6 => Some(POLICIES[p as usize - 1]),
+            p @ 1..=6 => Some(DuplicatePolicy::ALL[p as usize - 1]),
             p => return Err(Error::corrupt(format!("unknown duplicate policy {p}"))),
         };
         let ignore_max_time_diff = cur.varint()?;
