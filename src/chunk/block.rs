@@ -237,10 +237,10 @@ pub fn decode_ts(h: &Header, buf: &[u8], out: &mut [i64], strict: bool) -> Resul
     timestamps::decode(&h.ts, buf, &mut out[..h.count], strict)
 }
 
-/// For a decimal block whose values are its integers over a divisor (see
-/// [`decimal::decode_ints`]): decodes the integers into `ints` (`h.count` of them) and returns
-/// the divisor; `None` for any other block.
-pub fn decode_scaled(h: &Header, buf: &[u8], ints: &mut [u64]) -> Result<Option<f64>> {
+/// For a decimal block whose values are its integers scaled (see [`decimal::decode_ints`]):
+/// decodes the integers into `ints` (`h.count` of them) and returns the scale; `None` for any
+/// other block.
+pub fn decode_scaled(h: &Header, buf: &[u8], ints: &mut [u64]) -> Result<Option<decimal::Scale>> {
     if h.codec != V_DECIMAL {
         return Ok(None);
     }

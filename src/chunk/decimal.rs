@@ -7,9 +7,10 @@
 //! one exponent per block, found from a sample of values and checked on every value. Two
 //! departures:
 //!
-//! * Decoding divides by an exact power of ten instead of multiplying by an inexact
-//!   reciprocal, so every decimal of up to 15 significant digits round-trips at its natural
-//!   exponent; no exponent/factor search.
+//! * Decoding is defined as a division by an exact power of ten instead of a multiplication by
+//!   an inexact reciprocal, so every decimal of up to 15 significant digits round-trips at its
+//!   natural exponent; no exponent/factor search. Where provably the same bits, it is computed
+//!   without dividing ([`Scale`]: two multiplications and an addition).
 //! * Instead of an exception list, every value carries an exact correction in ulps:
 //!   `k = bits(v) - bits(n / 10^e)` (wrapping). Parsed decimals have k = 0; computed
 //!   near-decimals (`13.040999999999999`, `0.1 + 0.2`, 20% of the msft prices) have k = ±1 and
@@ -278,8 +279,8 @@ pub fn decode(cur: &mut Cursor<'_>, out: &mut [f64]) -> Result<()> {
     let n = out.len();
     let (e, corr) = head(cur)?;
     let mut ints = [0u64; MAX_LEN];
-    let small = intseq::decode_small(cur, &mut ints[..n])?;
-    unscale_all(&ints[..n], e, small, out);
+    let bits = intseq::decode_bits(cur, &mut ints[..n])?;
+    unscale_all(&ints[..n], e, bits, out);
     if corr {
         let ks = &mut ints[..n];
         intseq::decode(cur, ks)?;
@@ -291,17 +292,17 @@ pub fn decode(cur: &mut Cursor<'_>, out: &mut [f64]) -> Result<()> {
 }
 
 /// Decodes the integers of a decimal section into `ints` (its length is the value count) and
-/// returns the divisor `p` such that value `i` is [`scaled`]`(ints[i], p)` — when that holds:
-/// no corrections, every integer below 2^51 in magnitude (the usual case). Otherwise returns
+/// returns the [`Scale`] `s` such that value `i` is `s.value(ints[i])` — when that holds: no
+/// corrections, every integer within [`Scale::of`]'s bound (the usual case). Otherwise returns
 /// `None` after reading the exponent only or the integers (the caller then decodes with
 /// [`decode`]).
-pub fn decode_ints(cur: &mut Cursor<'_>, ints: &mut [u64]) -> Result<Option<f64>> {
+pub fn decode_ints(cur: &mut Cursor<'_>, ints: &mut [u64]) -> Result<Option<Scale>> {
     let (e, corr) = head(cur)?;
-    if corr {
+    let Some((s, limit)) = Scale::of(e).filter(|_| !corr) else {
         return Ok(None);
-    }
-    let small = intseq::decode_small(cur, ints)?;
-    Ok(small.then_some(POW10[e]))
+    };
+    let bits = intseq::decode_bits(cur, ints)?;
+    Ok((bits <= limit).then_some(s))
 }
 
 /// Receives a decimal section's values as they are decoded (see [`stream`]): whole groups of
@@ -328,20 +329,20 @@ pub trait Values {
     fn one(&mut self, i: usize, v: f64);
 }
 
-struct Scale<'a, V> {
+struct Scaler<'a, V> {
     f: &'a mut V,
-    p: f64,
+    s: Scale,
 }
 
-impl<V: Values> intseq::Values for Scale<'_, V> {
+impl<V: Values> intseq::Values for Scaler<'_, V> {
     #[inline(always)]
     fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
-        let p = self.p;
+        let s = self.s;
         self.f.groups(i, n, || {
             let x = next();
             let mut v = [0f64; 8];
             for k in 0..8 {
-                v[k] = scaled(x[k], p);
+                v[k] = s.value(x[k]);
             }
             v
         });
@@ -350,7 +351,7 @@ impl<V: Values> intseq::Values for Scale<'_, V> {
     fn group(&mut self, i: usize, x: [u64; 8]) {
         let mut v = [0f64; 8];
         for k in 0..8 {
-            v[k] = scaled(x[k], self.p);
+            v[k] = self.s.value(x[k]);
         }
         self.f.group(i, v);
     }
@@ -359,63 +360,143 @@ impl<V: Values> intseq::Values for Scale<'_, V> {
         let mut v = [0f64; 8];
         for j in 0..8 {
             // (Beyond `k` whatever the integers are: those values are not handed on as data.)
-            v[j] = scaled(x[j], self.p);
+            v[j] = self.s.value(x[j]);
         }
         self.f.part(i, v, k);
     }
     #[inline(always)]
     fn one(&mut self, i: usize, x: u64) {
-        self.f.one(i, scaled(x, self.p));
+        self.f.one(i, self.s.value(x));
     }
 }
 
 /// Decodes a decimal section of `n` values at the cursor, handing the values to `f` as they
 /// are decoded (bit for bit what [`decode`] gives), when the section has no corrections and its
-/// integers are provably small (`intseq::stream_small`). Otherwise returns `Ok(false)` without
-/// calling `f`.
+/// integers are provably within [`Scale::of`]'s bound (`intseq::stream_small`). Otherwise
+/// returns `Ok(false)` without calling `f`.
 ///
 /// Why: a query folding the values (a sequential sum, latency-bound) then runs the decoding
 /// work (unpacking, prefix sums, divisions: throughput-bound) in the shadow of its dependency
 /// chain, with no intermediate array written and read back.
 pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Values) -> Result<bool> {
     let (e, corr) = head(cur)?;
-    if corr {
+    let Some((s, limit)) = Scale::of(e).filter(|_| !corr) else {
         return Ok(false);
-    }
-    intseq::stream_small(cur, n, &mut Scale { f, p: POW10[e] })
-}
-
-/// Value of the integer `x` (|x| < 2^51) of a section whose divisor is `p` (10^e, 1 for e = 0):
-/// bit for bit what [`decode`] gives. See `unscale_all` for why this is exact.
-#[inline(always)]
-pub fn scaled(x: u64, p: f64) -> f64 {
-    (f64::from_bits(x.wrapping_add(MAGIC_BITS)) - MAGIC) / p
+    };
+    intseq::stream_small(cur, n, limit, &mut Scaler { f, s })
 }
 
 /// `MAGIC.to_bits()` (checked by a test).
 const MAGIC_BITS: u64 = 0x4338_0000_0000_0000;
 
-/// `out[i] = unscale(ints[i] as i64, e)`; `small`: every integer is below 2^51 in magnitude.
+/// `x` (|x| <= 2^51, as i64) as f64: the MAGIC trick backwards (an integer add on the bits and
+/// one subtraction), which vectorises where a 64-bit integer conversion does not (SSE2, wasm
+/// simd128). Why exact: for such x, `MAGIC + x` lies in [2^52, 2^53], where doubles are the
+/// integers, so its bits are `bits(MAGIC) + x` and subtracting MAGIC is exact.
+#[inline(always)]
+fn small_to_f64(x: u64) -> f64 {
+    f64::from_bits(x.wrapping_add(MAGIC_BITS)) - MAGIC
+}
+
+/// Decoding without division: `n / 10^e` as `n · h + n · l`, where `h + l` is `10^-e` to
+/// about 2^-100 and `h` has few enough significant bits that `n · h` is exact.
 ///
-/// Why fast: for small integers (checked while decoding them, `intseq::decode_small`),
-/// `int -> f64` is the MAGIC trick backwards (an integer add on the bits and one
-/// subtraction), which vectorises where a 64-bit integer conversion does not (SSE2, wasm
-/// simd128), and so do the divisions. Why correct: for |x| < 2^51, `MAGIC + x` lies in
-/// [2^52, 2^53), where doubles are the integers, so its bits are `bits(MAGIC) + x` and
-/// subtracting MAGIC is exact; the division is the same IEEE division as [`unscale`]'s (by
-/// 1.0 when e = 0, which is exact).
-#[inline]
-fn unscale_all(ints: &[u64], e: usize, small: bool, out: &mut [f64]) {
-    let out = &mut out[..ints.len()];
-    if !small {
-        for (o, &x) in out.iter_mut().zip(ints) {
-            *o = unscale(x as i64, e);
+/// Why: a division is the costliest step of decoding a decimal value (an f64x2 division takes
+/// about as long as 8 multiplications here, and nothing else in the loop is close), and a
+/// reciprocal multiply `n · fl(10^-e)` is off by an ulp for a few percent of integers.
+///
+/// Why exact (bit for bit the correctly rounded `n / 10^e` that [`decode`] defines), for
+/// integers with `|n| <= 2^b`, `b` the bound [`Scale::of`] gives with the scale:
+/// 1. `h` is `fl(10^-e)` cut to `53 - b` significant bits, so `n · h` (at most 53 bits) is
+///    exact; `h · 10^e` is exact too (`b` is at least the bit length of 5^e, the odd part of
+///    10^e) and within 2^-(52-b) of 1, so `1 - h · 10^e` is exact (Sterbenz), and
+///    `l = fl((1 - h · 10^e) / 10^e) = R (1 + d1)` with `R = 10^-e - h`, `|R| <= 2^-(52-b) 10^-e`.
+/// 2. `fl(n · l) = n · l (1 + d2)`; with |d1|, |d2| <= 2^-53 the exact sum
+///    `A = n · h + fl(n · l)` is `q = n / 10^e` within `E <= |q| 2^-(104-b)`, and since
+///    `ulp(q) >= |q| 2^-53`, `E <= ulp(q) · 2^-(51-b)`.
+/// 3. `q` is either a double (when 5^e divides n) or not a dyadic rational; in units of
+///    `ulp(q) / 4` (fine enough to hold every rounding midpoint next to q, also of the binade
+///    below) it is `integer / 10^e`, so every midpoint is at least `ulp(q) / (4 · 10^e)` away
+///    from it (and a double q is `ulp(q) / 4` from the nearest midpoint).
+/// 4. The bound keeps `b + ceil(log2 10^e) <= 45`, so `E <= ulp(q) / (64 · 10^e)`: no midpoint
+///    lies between A and q, and the one rounding of the final addition gives `fl(q)`.
+///
+/// Exponents 0..=7 have a scale (0 is the identity, `h = 1, l = 0`, bound 51 as for the MAGIC
+/// conversion); the bound is 41 bits for e = 1, 38 for e = 2 (|value| < 2.7e9), 25 for e = 6,
+/// 21 for e = 7. Checked against the division on every exponent over a billion integers
+/// offline; `tests::scale_equals_division` repeats part of that.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    h: f64,
+    l: f64,
+}
+
+/// Bit length of `x`.
+const fn bit_len(x: u64) -> u32 {
+    64 - x.leading_zeros()
+}
+
+/// The scales of exponents 0..=MAX_EXP and their integer bounds (see [`Scale`]).
+const SCALES: [Option<(Scale, u32)>; MAX_EXP + 1] = {
+    let mut t = [None; MAX_EXP + 1];
+    t[0] = Some((Scale { h: 1.0, l: 0.0 }, 51));
+    let mut e = 1;
+    while e <= MAX_EXP {
+        let (p10, p5) = (10u64.pow(e as u32), 5u64.pow(e as u32));
+        // ceil(log2 10^e): 10^e is no power of two.
+        let b = 45 - bit_len(p10 - 1) as i32;
+        if b >= bit_len(p5) as i32 {
+            let b = if b > 51 { 51 } else { b as u32 };
+            let p = POW10[e];
+            let h = f64::from_bits((1.0 / p).to_bits() & !((1u64 << b) - 1));
+            t[e] = Some((Scale { h, l: (1.0 - h * p) / p }, b));
         }
-        return;
+        e += 1;
     }
-    let p = POW10[e];
-    for (o, &x) in out.iter_mut().zip(ints) {
-        *o = scaled(x, p);
+    t
+};
+
+impl Scale {
+    /// The scale of exponent `e` and the bound `b` it needs: exact for integers `n` (as i64) in
+    /// `[-2^b, 2^b)`. `None` above e = 7.
+    pub fn of(e: usize) -> Option<(Scale, u32)> {
+        SCALES.get(e).copied().flatten()
+    }
+
+    /// The value of integer `x` (within the bound, as i64): bit for bit what [`decode`] gives.
+    #[inline(always)]
+    pub fn value(self, x: u64) -> f64 {
+        let n = small_to_f64(x);
+        n * self.h + n * self.l
+    }
+}
+
+/// `out[i] = unscale(ints[i] as i64, e)`; every integer lies in `[-2^bits, 2^bits)`.
+///
+/// Why fast: within a [`Scale`]'s bound (the usual case) a conversion and a multiply-add,
+/// which vectorise (SSE2, wasm simd128); otherwise, for integers within 2^51, the vectorising
+/// conversion and the division. Why correct: [`Scale`] is exact; the division is the same IEEE
+/// division as [`unscale`]'s (by 1.0 when e = 0, which is exact).
+#[inline]
+fn unscale_all(ints: &[u64], e: usize, bits: u32, out: &mut [f64]) {
+    let out = &mut out[..ints.len()];
+    match Scale::of(e) {
+        Some((s, limit)) if bits <= limit => {
+            for (o, &x) in out.iter_mut().zip(ints) {
+                *o = s.value(x);
+            }
+        }
+        _ if bits <= 51 => {
+            let p = POW10[e];
+            for (o, &x) in out.iter_mut().zip(ints) {
+                *o = small_to_f64(x) / p;
+            }
+        }
+        _ => {
+            for (o, &x) in out.iter_mut().zip(ints) {
+                *o = unscale(x as i64, e);
+            }
+        }
     }
 }
 
@@ -446,9 +527,48 @@ mod tests {
     fn magic_bits() {
         assert_eq!(MAGIC_BITS, MAGIC.to_bits());
         for x in [0i64, 1, -1, 123_456_789, -(1 << 51), (1 << 51) - 1] {
-            assert_eq!(scaled(x as u64, 1.0), x as f64);
-            assert_eq!(scaled(x as u64, 100.0).to_bits(), unscale(x, 2).to_bits());
+            assert_eq!(small_to_f64(x as u64), x as f64);
+            assert_eq!(Scale::of(0).unwrap().0.value(x as u64).to_bits(), (x as f64).to_bits());
         }
+    }
+
+    /// [`Scale`] against the division it replaces, at every exponent that has one: integers at
+    /// both ends of the bound and random ones below it (at every smaller bit length too).
+    #[test]
+    fn scale_equals_division() {
+        let bounds: Vec<u32> = (0..=MAX_EXP).filter_map(|e| Scale::of(e).map(|(_, b)| b)).collect();
+        assert_eq!(bounds, [51, 41, 38, 35, 31, 28, 25, 21]);
+        let mut g = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            g ^= g << 13;
+            g ^= g >> 7;
+            g ^= g << 17;
+            g
+        };
+        for (e, &b) in bounds.iter().enumerate() {
+            let s = Scale::of(e).unwrap().0;
+            let check = |x: i64| {
+                assert_eq!(s.value(x as u64).to_bits(), unscale(x, e).to_bits(), "e={e} x={x}");
+            };
+            let lim = 1i64 << b;
+            for x in 0..2000 {
+                for y in [x, lim - 1 - x] {
+                    check(y);
+                    check(-y);
+                }
+            }
+            check(-lim);
+            for k in 1..=b {
+                for _ in 0..2000 {
+                    let x = (next() % (1u64 << k)) as i64;
+                    check(x);
+                    check(-x);
+                }
+            }
+        }
+        // A reciprocal alone would not do: l is needed.
+        let h = 1.0 / 100.0;
+        assert!((0..1000i64).any(|x| (x as f64 * h).to_bits() != unscale(x, 2).to_bits()));
     }
 
     #[test]

@@ -226,10 +226,9 @@ impl<'a> Block<'a> {
     }
 
     /// For a sealed decimal block without corrections (the usual case): its values as integers
-    /// into `ints[..len()]` and the divisor `p`, value `i` being
-    /// [`decimal::scaled`](super::decimal::scaled)`(ints[i], p)` bit for bit. `None` (nothing
-    /// decoded) for other blocks.
-    pub fn decode_scaled(&self, ints: &mut [u64]) -> Result<Option<f64>> {
+    /// into `ints[..len()]` and their [`Scale`](super::decimal::Scale) `s`, value `i` being
+    /// `s.value(ints[i])` bit for bit. `None` (nothing decoded) for other blocks.
+    pub fn decode_scaled(&self, ints: &mut [u64]) -> Result<Option<super::decimal::Scale>> {
         let ints = ints.get_mut(..self.count).ok_or_else(short)?;
         match self.src {
             Src::Sealed { buf, h } => block::decode_scaled(&h, buf, ints),

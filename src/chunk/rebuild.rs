@@ -1,6 +1,6 @@
 //! Reading integer sequences (`intseq.rs` has the layout): residuals unpacked by
 //! width-specialised kernels (`bits::unpack_each`) straight into the base addition and the
-//! prefix sums of the delta order, then either stored ([`decode`], [`decode_small`]) or handed
+//! prefix sums of the delta order, then either stored ([`decode`], [`decode_bits`]) or handed
 //! on in registers, 8 at a time ([`stream_small`]).
 //!
 //! Why the split into groups of 8 with a pull interface (`bits::Fields::groups`): the running
@@ -85,14 +85,22 @@ impl<const K: usize> bits::Fields for Rebuild<'_, K> {
 /// registers: each value is stored once (stores, not the one-add dependency chain, bound this
 /// loop). Patches (rare) take a three-pass path: unpack, patch, rebuild.
 pub fn decode(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<()> {
-    decode_small(cur, out).map(|_| ())
+    decode_bits(cur, out).map(|_| ())
 }
 
-/// [`decode`], also telling whether every value, as an i64, lies in `(-2^51, 2^51)`.
+/// The magnitude class of signed integers: the smallest `b` such that every value of `xs`, as
+/// an i64, lies in `[-2^b, 2^b)` (0 for none or all zero). Such a value has at most `b`
+/// significant bits.
+pub fn bits_of(xs: &[u64]) -> u32 {
+    64 - xs.iter().fold(0u64, |a, &x| a | (x ^ ((x as i64 >> 63) as u64))).leading_zeros()
+}
+
+/// [`decode`], also returning a bit count `b` such that every value, as an i64, lies in
+/// `[-2^b, 2^b)` (see [`bits_of`]; not always the smallest such `b`).
 ///
-/// Why fast: usually the header proves it (`small_by_header`); only otherwise are the values
-/// checked, in a pass of their own.
-pub fn decode_small(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<bool> {
+/// Why fast: usually the header bounds it (`header_bound`); only otherwise are the values
+/// measured, in a pass of their own.
+pub fn decode_bits(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<u32> {
     let n = out.len();
     let h = Header::read(cur, n)?;
     let k = h.order;
@@ -105,9 +113,10 @@ pub fn decode_small(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<bool> {
         out[1] = h.x0.wrapping_add(h.d1);
     }
     let acc = if k == 2 { out[1] } else { h.x0 };
-    let small = h.patches == 0 && small_by_header(&h, n);
+    let bound = if h.patches == 0 { header_bound(&h, n) } else { None };
+    let bits = |out: &[u64]| bound.map_or_else(|| bits_of(out), |b| 64 - b.leading_zeros());
     if m == 0 {
-        return Ok(small || out.iter().fold(0, |a, &x| a | x.wrapping_add(1 << 51)) < 1 << 52);
+        return Ok(bits(out));
     }
     let (_, rs) = out.split_at_mut(k);
     let w = h.width;
@@ -119,30 +128,31 @@ pub fn decode_small(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<bool> {
         _ => rebuild(src, &h, Rebuild::<2> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
     };
     cur.skip(packed)?;
-    Ok(small || out.iter().fold(0, |a, &x| a | x.wrapping_add(1 << 51)) < 1 << 52)
+    Ok(bits(out))
 }
 
-/// Whether the header alone proves that all `n` values lie in `(-2^51, 2^51)`: residuals lie
-/// in `[base, base + 2^width)`, so an order-k sequence of `m` residuals stays within
-/// `|x0| + m · R` (order 1; R the larger residual magnitude), `|x0| + (m + 1) · (|d1| + m · R)`
-/// (order 2). Conservative, and true of any decimal series whose values fit 15 digits.
-/// Patches are not accounted for.
-fn small_by_header(h: &Header, n: usize) -> bool {
+/// A bound below 2^51 of every `|value|` of the `n` values, from the header alone — when it
+/// proves one: residuals lie in `[base, base + 2^width)`, so an order-k sequence of `m`
+/// residuals stays within `|x0| + m · R` (order 1; R the larger residual magnitude),
+/// `|x0| + (m + 1) · (|d1| + m · R)` (order 2). Conservative, and true of any decimal series
+/// whose values fit 15 digits. Patches are not accounted for.
+fn header_bound(h: &Header, n: usize) -> Option<u64> {
     // Every term below is non-negative and the bound grows with each of them (m >= 1: a
-    // header's order is below n), so a term reaching 2^51 fails the test: checking that first leaves products below 2^59 (m is
-    // at most MAX_LEN = 2^7), which plain u64 arithmetic holds. Why: wasm has no 64x64->128
-    // multiply, so `saturating_mul` / `checked_mul` become `__multi3` calls, three per block.
+    // header's order is below n), so a term reaching 2^51 fails the test: checking that first
+    // leaves products below 2^59 (m is at most MAX_LEN = 2^7), which plain u64 arithmetic
+    // holds. Why: wasm has no 64x64->128 multiply, so `saturating_mul` / `checked_mul` become
+    // `__multi3` calls, three per block.
     const LIMIT: u64 = 1 << 51;
     let m = (n - h.order) as u64;
     if h.width > 51 {
-        return false;
+        return None;
     }
     let lo = h.base;
     let hi = lo.saturating_add((1i64 << h.width) - 1);
     let r = lo.unsigned_abs().max(hi.unsigned_abs());
     let x0 = (h.x0 as i64).unsigned_abs();
     if r >= LIMIT || x0 >= LIMIT {
-        return r < LIMIT && h.order == 0;
+        return (r < LIMIT && h.order == 0).then_some(r);
     }
     let bound = match h.order {
         0 => r,
@@ -151,12 +161,12 @@ fn small_by_header(h: &Header, n: usize) -> bool {
         _ => {
             let step = (h.d1 as i64).unsigned_abs().saturating_add(m * r);
             if step >= LIMIT {
-                return false;
+                return None;
             }
             x0 + (m + 1) * step
         }
     };
-    bound < LIMIT
+    (bound < LIMIT).then_some(bound)
 }
 
 /// Receives a sequence's values as they are rebuilt (see [`stream_small`]): whole groups of 8,
@@ -239,12 +249,13 @@ impl<V: Values, const K: usize> bits::Fields for Stream<'_, V, K> {
 
 /// Decodes a sequence of `n` values at the cursor, handing them to `f` as they are rebuilt
 /// (in registers: nothing is stored), and moves past it — when the header proves every value
-/// lies in `(-2^51, 2^51)` (`small_by_header`) and there are no patches. Otherwise returns
-/// `Ok(false)` without calling `f` (the cursor is then somewhere inside the sequence).
-pub fn stream_small(cur: &mut Cursor<'_>, n: usize, f: &mut impl Values) -> Result<bool> {
+/// lies in `[-2^bits, 2^bits)` (`header_bound`, so `bits` above 51 means 51) and there are no
+/// patches. Otherwise returns `Ok(false)` without calling `f` (the cursor is then somewhere
+/// inside the sequence).
+pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, f: &mut impl Values) -> Result<bool> {
     let h = Header::read(cur, n)?;
     let k = h.order;
-    if h.patches > 0 || !small_by_header(&h, n) {
+    if h.patches > 0 || header_bound(&h, n).is_none_or(|b| 64 - b.leading_zeros() > bits) {
         return Ok(false);
     }
     if k >= 1 {

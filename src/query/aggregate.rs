@@ -22,11 +22,13 @@
 //! boundaries are found by comparing with the bucket end, not by a division per sample.
 
 use super::aggregator::{Acc, Aggregator, Need};
+use super::fold::sums;
 use super::bucket::{BucketTimestamp, Buckets};
 use super::request::{Aggregation, RangeRequest, RangeResult};
 use super::scan::{next_valid, prev_valid, scan, Sink, Ts};
 use super::stream::{fold_block, Bucketed};
 use super::twa::{self, Twa};
+use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
 use crate::chunk::{Block, Group as BlockGroup, Summary, BLOCK_LEN};
 use crate::error::{Error, Result};
@@ -311,7 +313,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     fn stream(&mut self, b: &Block<'a>, ts: Ts<'_>) -> Result<Option<bool>> {
         // Not in wasm: there the values would cross from scalar to vector registers lane by
         // lane for the divisions, which measured 10% slower than decoding into an array.
-        if cfg!(target_arch = "wasm32") || no_stream() || self.filters || self.twa || self.need.sum_sq || self.need.extremes {
+        if no_stream() || self.filters || self.twa || self.need.sum_sq || self.need.extremes {
             return Ok(None);
         }
         if self.full() || self.err.is_some() {
@@ -325,7 +327,60 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         !(self.filters || self.twa)
     }
 
-    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], p: f64) -> bool {
+    fn wants_batches(&self) -> bool {
+        !(self.filters || self.twa)
+    }
+
+    /// The conditions under which [`Bucketer::block`] declines without looking further.
+    fn may_fold_block(&self, b: &Block<'a>) -> bool {
+        !(self.ends || self.need.extremes || self.err.is_some())
+            && (self.full() || b.end().saturating_sub(b.start()) < self.grid.duration)
+    }
+
+    /// Buckets two or more at a time, their sums as interleaved chains ([`sums`]): whole
+    /// buckets through [`Bucketer::whole_buckets`] when it applies, else the current bucket's
+    /// run and the next bucket's.
+    fn run_batch(&mut self, ts: Ts<'_>, vals: &[f64]) -> bool {
+        if self.full() {
+            return false;
+        }
+        let n = ts.len().min(vals.len());
+        let ts = ts.slice(0, n);
+        let need = self.need;
+        let whole = self.simple && !need.sum_sq && !need.extremes && !self.ends;
+        let mut i = 0;
+        while i < n {
+            let Some(j) = self.bucket_run(ts, i) else { return false };
+            if whole {
+                let Some(g) = self.cur.as_mut() else { return false };
+                g.acc.add_bounded_for(ts.slice(i, j), &vals[i..j], need);
+                i = if j < n { self.whole_buckets(ts, vals, j) } else { j };
+                continue;
+            }
+            let k = if j < n && !need.sum_sq { self.next_run_end(ts, j) } else { j };
+            let Some(g) = self.cur.as_mut() else { return false };
+            if k <= j + 1 {
+                g.acc.add_bounded_for(ts.slice(i, j), &vals[i..j], need);
+                i = j;
+                continue;
+            }
+            let [sa, sb] = sums([g.acc.sum, 0.0], [&vals[i..j], &vals[j..k]]);
+            g.acc.add_bounded_summed(ts.slice(i, j), &vals[i..j], sa, need);
+            let Some(k2) = self.bucket_run(ts, j) else { return false };
+            let Some(g) = self.cur.as_mut() else { return false };
+            // The next bucket, entered: fresh (its sum starts at 0.0, as `sb` did) and ending
+            // where predicted — always so; checked rather than assumed.
+            if k2 == k && g.acc.count == 0 && g.acc.sum.to_bits() == 0 {
+                g.acc.add_bounded_summed(ts.slice(j, k), &vals[j..k], sb, need);
+            } else {
+                g.acc.add_bounded_for(ts.slice(j, k2), &vals[j..k2], need);
+            }
+            i = k2;
+        }
+        self.err.is_none()
+    }
+
+    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], s: Scale) -> bool {
         if self.full() {
             return false;
         }
@@ -335,7 +390,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         while i < n {
             let Some(j) = self.bucket_run(ts, i) else { return false };
             if let Some(g) = self.cur.as_mut() {
-                g.acc.add_scaled_for(ts.slice(i, j), &ints[i..j], p, self.need);
+                g.acc.add_scaled_for(ts.slice(i, j), &ints[i..j], s, self.need);
             }
             i = j;
         }
@@ -360,30 +415,10 @@ impl Bucketer<'_> {
         if self.cur.as_ref().is_some_and(|g| g.start <= t && t < g.end) {
             return true;
         }
-        // The next bucket usually starts where the current one ends: no division.
-        let start = match self.cur.as_ref() {
-            Some(g) if g.end < i64::MAX && t.checked_sub(g.end).is_some_and(|d| (0..self.grid.duration).contains(&d)) => {
-                g.end
-            }
-            _ => self.grid.start_of(t),
-        };
-        if self.simple {
-            if let Some(g) = self.cur.as_mut() {
-                // Without EMPTY, twa or COUNT, closing is: report the row, remember the last
-                // value, reuse the group in place (no ~200-byte moves per bucket).
-                if self.aggs.iter().any(|a| a.has_input(&g.acc)) {
-                    self.out.timestamps.push(self.grid.reported(g.start, self.bt));
-                    for (a, col) in self.aggs.iter().zip(self.out.columns.iter_mut()) {
-                        col.push(a.finish(&g.acc).unwrap_or(a.empty_value()));
-                    }
-                    self.prev = Some(g.start);
-                }
-                if let Some(l) = g.acc.last {
-                    self.last_valid = Some(l);
-                }
-                (g.start, g.end, g.acc) = (start, self.grid.end_of(start), Acc::new());
-                return self.err.is_none();
-            }
+        let start = self.next_start(self.cur.as_ref().map(|g| g.end), t);
+        if self.simple && self.cur.is_some() {
+            self.roll(start, Acc::new());
+            return self.err.is_none();
         }
         if !self.close() {
             return false;
@@ -392,16 +427,40 @@ impl Bucketer<'_> {
         true
     }
 
-    /// Enters the bucket of `ts[i]` and returns the end `j` of the run `ts[i..j]` inside it:
-    /// all of `ts`, the previous bucket's length again (regular data: two comparisons), or a
-    /// binary search. `None` to stop.
+    /// Simple mode (no EMPTY, twa or COUNT), with a current group: closing it is reporting its
+    /// row and remembering its last value; then the bucket at `start` becomes current with
+    /// accumulator `acc`, reusing the group in place (no ~200-byte moves per bucket).
     #[inline]
-    fn bucket_run(&mut self, ts: Ts<'_>, i: usize) -> Option<usize> {
-        if !self.enter(ts.at(i)) {
-            return None;
+    fn roll(&mut self, start: i64, acc: Acc) {
+        let Some(g) = self.cur.as_mut() else { return };
+        if self.aggs.iter().any(|a| a.has_input(&g.acc)) {
+            self.out.timestamps.push(self.grid.reported(g.start, self.bt));
+            for (a, col) in self.aggs.iter().zip(self.out.columns.iter_mut()) {
+                col.push(a.finish(&g.acc).unwrap_or(a.empty_value()));
+            }
+            self.prev = Some(g.start);
         }
+        if let Some(l) = g.acc.last {
+            self.last_valid = Some(l);
+        }
+        (g.start, g.end, g.acc) = (start, self.grid.end_of(start), acc);
+    }
+
+    /// Start of the bucket of `t`, which lies at or after `prev_end` (the current bucket's end,
+    /// if any): usually the next bucket starts where the current one ends (no division).
+    #[inline]
+    fn next_start(&self, prev_end: Option<i64>, t: i64) -> i64 {
+        match prev_end {
+            Some(e) if e < i64::MAX && t.checked_sub(e).is_some_and(|d| (0..self.grid.duration).contains(&d)) => e,
+            _ => self.grid.start_of(t),
+        }
+    }
+
+    /// The end `j` of the run `ts[i..j]` before `end`: all of `ts`, the previous bucket's
+    /// length again (regular data: two comparisons), or a binary search; at least `i + 1`.
+    #[inline]
+    fn run_end(&self, ts: Ts<'_>, i: usize, end: i64) -> usize {
         let n = ts.len();
-        let end = self.cur.as_ref().map_or(i64::MIN, |g| g.end);
         let h = i + self.hint;
         let j = if ts.at(n - 1) < end {
             n
@@ -410,11 +469,88 @@ impl Bucketer<'_> {
         } else {
             ts.lower_bound(i, end)
         };
+        j.max(i + 1)
+    }
+
+    /// Enters the bucket of `ts[i]` and returns the end `j` of the run `ts[i..j]` inside it
+    /// ([`Bucketer::run_end`]). `None` to stop.
+    #[inline]
+    fn bucket_run(&mut self, ts: Ts<'_>, i: usize) -> Option<usize> {
+        if !self.enter(ts.at(i)) {
+            return None;
+        }
+        let n = ts.len();
+        let end = self.cur.as_ref().map_or(i64::MIN, |g| g.end);
+        let j = self.run_end(ts, i, end);
         if j < n && i > 0 {
             // A whole bucket (it started and ended inside this run).
             self.hint = j - i;
         }
-        Some(j.max(i + 1))
+        Some(j)
+    }
+
+    /// Folds the buckets that start at `ts[i]` (past the current bucket's end) and end
+    /// inside `ts`, four at a time ([`sums`]), rolling each in ([`Bucketer::roll`]) with the
+    /// accumulator [`Acc::add`] would give it as far as sums, counts and first / last go.
+    /// Returns where the first bucket not ending inside `ts` starts. Simple mode, when no
+    /// sum of squares or extremes are read: a fresh accumulator takes such a run whole (its
+    /// values are bounded, see [`Acc::add_bounded_for`]).
+    fn whole_buckets(&mut self, ts: Ts<'_>, vals: &[f64], mut i: usize) -> usize {
+        const LANES: usize = 4;
+        let n = ts.len().min(vals.len());
+        let Some(mut end) = self.cur.as_ref().map(|g| g.end) else { return i };
+        while i < n {
+            // Up to LANES buckets ahead: (start, first index, end index).
+            let mut b = [(0i64, 0usize, 0usize); LANES];
+            let (mut m, mut j) = (0, i);
+            while m < LANES && j < n {
+                let start = self.next_start(Some(end), ts.at(j));
+                let e = self.grid.end_of(start);
+                let k = self.run_end(ts, j, e);
+                if k >= n {
+                    break;
+                }
+                b[m] = (start, j, k);
+                (m, j, end) = (m + 1, k, e);
+            }
+            if m == 0 {
+                break;
+            }
+            let run = |x: usize| &vals[b[x].1..b[x].2];
+            let s = match m {
+                LANES => sums([0.0; LANES], [run(0), run(1), run(2), run(3)]),
+                _ => {
+                    let [x, y] = sums([0.0; 2], [run(0), if m > 1 { run(1) } else { &[] }]);
+                    let [z] = sums([0.0], [if m > 2 { run(2) } else { &[] }]);
+                    [x, y, z, 0.0]
+                }
+            };
+            for (&(start, a, k), &sum) in b[..m].iter().zip(&s) {
+                let acc = Acc {
+                    count: (k - a) as u64,
+                    sum,
+                    first: Some((ts.at(a), vals[a])),
+                    last: Some((ts.at(k - 1), vals[k - 1])),
+                    ..Acc::new()
+                };
+                self.roll(start, acc);
+                self.hint = k - a;
+            }
+            i = j;
+            if m < LANES {
+                break;
+            }
+        }
+        i
+    }
+
+    /// The end `k` of the run `ts[j..k]` of the bucket after the current one, `ts[j]` being at
+    /// or past the current bucket's end: what [`Bucketer::bucket_run`] will return for `j`
+    /// once that bucket is entered, found without entering it.
+    #[inline]
+    fn next_run_end(&self, ts: Ts<'_>, j: usize) -> usize {
+        let start = self.next_start(self.cur.as_ref().map(|g| g.end), ts.at(j));
+        self.run_end(ts, j, self.grid.end_of(start))
     }
 
     /// Finds the bucket of a run of samples `[start, end]` (opening it, closing the current

@@ -21,7 +21,7 @@
 
 use super::aggregator::{Acc, Need};
 use super::scan::Ts;
-use crate::chunk::decimal::scaled;
+use crate::chunk::decimal::Scale;
 
 /// Smallest and largest values of `xs` as `val` maps them (no NaN), the first occurrence as a
 /// sequential scan with `<` / `>` would keep it.
@@ -77,13 +77,37 @@ impl Acc {
         self.add_run_with(Ts::Slice(ts), vals, |v| v, None, need);
     }
 
-    /// [`Acc::add_run_for`] on samples whose values are `decimal::scaled(ints[i], p)` (a
-    /// decimal block's integers and divisor, see `chunk::Block::decode_scaled`). Such values
-    /// are below 2^51 in magnitude and never NaN, which bounds the run without the `|v|`
-    /// lanes.
-    pub(crate) fn add_scaled_for(&mut self, ts: Ts<'_>, ints: &[u64], p: f64, need: Need) {
+    /// [`Acc::add_run_for`] on samples whose values are `s.value(ints[i])` (a decimal block's
+    /// integers and scale, see `chunk::Block::decode_scaled`). Such values are at most 2^51 in
+    /// magnitude and never NaN, which bounds the run without the `|v|` lanes.
+    pub(crate) fn add_scaled_for(&mut self, ts: Ts<'_>, ints: &[u64], s: Scale, need: Need) {
         let bound = ints.len() as f64 * (1u64 << 51) as f64;
-        self.add_run_with(ts, ints, |x| scaled(x, p), Some(bound), need);
+        self.add_run_with(ts, ints, |x| s.value(x), Some(bound), need);
+    }
+
+    /// [`Acc::add_run_for`] on samples at `ts` whose values are never NaN and at most 2^51 in
+    /// magnitude (decoded decimal blocks), which bounds the run without the `|v|` lanes.
+    pub(crate) fn add_bounded_for(&mut self, ts: Ts<'_>, vals: &[f64], need: Need) {
+        let bound = vals.len() as f64 * (1u64 << 51) as f64;
+        self.add_run_with(ts, vals, |v| v, Some(bound), need);
+    }
+
+    /// [`Acc::add_bounded_for`] when the running sum of the run is already known: `sum` is
+    /// the sum of `vals` added in order to this accumulator's (see [`sums2`]); without the
+    /// sum of squares (`need.sum_sq` false).
+    pub(crate) fn add_bounded_summed(&mut self, ts: Ts<'_>, vals: &[f64], sum: f64, need: Need) {
+        debug_assert!(!need.sum_sq);
+        let n = ts.len().min(vals.len());
+        let vals = &vals[..n];
+        if n == 0 {
+            return;
+        }
+        if !self.can_fold(n as f64 * (1u64 << 51) as f64) {
+            self.replay(ts, vals, |v| v);
+            return;
+        }
+        self.sum = sum;
+        self.finish_run(ts, vals, |v| v, need);
     }
 
     /// The fold; `bound`, when known, bounds the sum of `|v|` (the lanes are then skipped).
@@ -201,6 +225,27 @@ impl Acc {
         }
         self.last = Some((ts.at(n - 1), val(xs[n - 1])));
     }
+}
+
+/// The sums of each run `runs[k]` added in order to `starts[k]`: independent chains of
+/// dependent additions, interleaved so that together they take about the time of the longest
+/// (an addition's latency, not its throughput, bounds a single chain).
+#[inline]
+pub(crate) fn sums<const N: usize>(starts: [f64; N], runs: [&[f64]; N]) -> [f64; N] {
+    let m = runs.iter().map(|r| r.len()).min().unwrap_or(0);
+    let heads = runs.map(|r| &r[..m]);
+    let mut s = starts;
+    for i in 0..m {
+        for k in 0..N {
+            s[k] += heads[k][i];
+        }
+    }
+    for k in 0..N {
+        for &v in &runs[k][m..] {
+            s[k] += v;
+        }
+    }
+    s
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! stack buffers (no allocation); blocks outside the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
-use crate::chunk::decimal::scaled;
+use crate::chunk::decimal::{Scale, Values};
+use crate::chunk::index::GROUP;
 use crate::chunk::{Block, Group, Summary, MAX_BLOCK_LEN};
 use crate::error::Result;
 use crate::series::Series;
@@ -116,23 +117,120 @@ pub(crate) trait Sink<'a> {
     fn wants_scaled(&self) -> bool {
         false
     }
-    /// A run of decoded samples whose values are `decimal::scaled(ints[i], p)` (never NaN,
-    /// |value| < 2^51), not materialised. Returns false to stop.
-    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], p: f64) -> bool {
+    /// Whether to receive consecutive decimal blocks of a group as one batch
+    /// ([`Sink::run_batch`]) rather than block by block. Such a sink must answer
+    /// [`Sink::may_fold_block`].
+    fn wants_batches(&self) -> bool {
+        false
+    }
+    /// Whether [`Sink::block`] might fold block `b` (false: it surely declines; asked without
+    /// changing anything, so that a batch need not be handed over before the offer).
+    fn may_fold_block(&self, _b: &Block<'a>) -> bool {
+        true
+    }
+    /// Samples of whole decimal blocks of one group, contiguous in time: timestamps `ts`
+    /// (constant step), values `vals` (never NaN, |value| <= 2^51). Returns false to stop.
+    fn run_batch(&mut self, ts: Ts<'_>, vals: &[f64]) -> bool {
+        let n = ts.len().min(vals.len());
+        let mut t = [0i64; BATCH];
+        for (i, x) in t.iter_mut().enumerate().take(n) {
+            *x = ts.at(i);
+        }
+        self.run(&t[..n], &vals[..n])
+    }
+    /// A run of decoded samples whose values are `s.value(ints[i])` (never NaN, |value| <=
+    /// 2^51), not materialised. Returns false to stop.
+    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], s: Scale) -> bool {
         let n = ts.len().min(ints.len()).min(MAX_BLOCK_LEN);
         let (mut t, mut v) = ([0i64; MAX_BLOCK_LEN], [0f64; MAX_BLOCK_LEN]);
         for i in 0..n {
-            (t[i], v[i]) = (ts.at(i), scaled(ints[i], p));
+            (t[i], v[i]) = (ts.at(i), s.value(ints[i]));
         }
         self.run(&t[..n], &v[..n])
     }
 }
 
-/// Decode buffers of a scan (one block).
+/// Most samples of a batch: a group of blocks.
+const BATCH: usize = GROUP * MAX_BLOCK_LEN;
+
+/// Decode buffers of a scan (one block), and the batch being gathered.
 struct Bufs {
     ts: [i64; MAX_BLOCK_LEN],
     vals: [f64; MAX_BLOCK_LEN],
     ints: [u64; MAX_BLOCK_LEN],
+    batch: Batch,
+}
+
+/// Values of consecutive decimal blocks (see [`Sink::run_batch`]), decoded but not yet handed
+/// over.
+///
+/// Why: a sink folding small buckets (one sequential sum each: a chain of dependent additions)
+/// can add two buckets' chains side by side only when it sees both buckets' samples at once;
+/// a block of 128 samples rarely holds two whole 1-minute buckets, a group of 512 holds 8.
+struct Batch {
+    vals: [f64; BATCH],
+    len: usize,
+    start: i64,
+    step: i64,
+}
+
+/// Stores streamed values (see `decimal::stream`: every index once) into a slice.
+struct Collect<'o> {
+    out: &'o mut [f64],
+}
+
+impl Values for Collect<'_> {
+    #[inline(always)]
+    fn group(&mut self, i: usize, v: [f64; 8]) {
+        self.out[i..i + 8].copy_from_slice(&v);
+    }
+    #[inline(always)]
+    fn one(&mut self, i: usize, v: f64) {
+        self.out[i] = v;
+    }
+}
+
+impl Batch {
+    /// Next timestamp after the batch (wrapping: only compared for contiguity).
+    fn next_ts(&self) -> i64 {
+        self.start.wrapping_add(self.step.wrapping_mul(self.len as i64))
+    }
+
+    /// Adds decimal block `b` (inside the range, constant step) when it continues the batch
+    /// and fits, handing the batch over first when not. Returns Ok(None) when `b` cannot be
+    /// batched (not decimal, or its integers have no exact [`Scale`]: the caller decodes it as
+    /// usual), else whether to go on.
+    ///
+    /// Why fast: the values are usually streamed straight into the batch (unpacking, prefix
+    /// sums and scaling in one pass, `decimal::stream`), else decoded as integers and scaled.
+    fn push<'a>(&mut self, b: &Block<'a>, step: i64, ints: &mut [u64; MAX_BLOCK_LEN], sink: &mut impl Sink<'a>) -> Result<Option<bool>> {
+        let n = b.len().min(MAX_BLOCK_LEN);
+        if self.len > 0 && (self.len + n > BATCH || step != self.step || b.start() != self.next_ts()) && !self.flush(sink) {
+            return Ok(Some(false));
+        }
+        let out = &mut self.vals[self.len..self.len + n];
+        if !b.stream_values(&mut Collect { out })? {
+            let Some(s) = b.decode_scaled(ints)? else { return Ok(None) };
+            for (o, &x) in out.iter_mut().zip(&ints[..n]) {
+                *o = s.value(x);
+            }
+        }
+        if self.len == 0 {
+            (self.start, self.step) = (b.start(), step);
+        }
+        self.len += n;
+        Ok(Some(true))
+    }
+
+    /// Hands the batch to the sink (if any). Returns false when the sink stopped.
+    fn flush<'a>(&mut self, sink: &mut impl Sink<'a>) -> bool {
+        if self.len == 0 {
+            return true;
+        }
+        let n = std::mem::take(&mut self.len);
+        let ts = Ts::Step { start: self.start, step: self.step, len: n, inv: 1.0 / self.step as f64 };
+        sink.run_batch(ts, &self.vals[..n])
+    }
 }
 
 /// Decodes block `b` and passes its samples within `[lo, hi]` to `sink` (as integers when the
@@ -161,13 +259,13 @@ fn feed<'a>(b: &Block<'a>, lo: i64, hi: i64, buf: &mut Bufs, sink: &mut impl Sin
         }
     }
     if sink.wants_scaled() {
-        if let Some(p) = b.decode_scaled(&mut buf.ints)? {
+        if let Some(s) = b.decode_scaled(&mut buf.ints)? {
             if let Some(ts) = step {
-                return Ok(sink.run_scaled(ts, &buf.ints[..n], p));
+                return Ok(sink.run_scaled(ts, &buf.ints[..n], s));
             }
             b.decode_timestamps(&mut buf.ts)?;
-            let (s, e) = clip(&buf.ts);
-            return Ok(s >= e || sink.run_scaled(Ts::Slice(&buf.ts[s..e]), &buf.ints[s..e], p));
+            let (i, j) = clip(&buf.ts);
+            return Ok(i >= j || sink.run_scaled(Ts::Slice(&buf.ts[i..j]), &buf.ints[i..j], s));
         }
     }
     b.decode(&mut buf.ts, &mut buf.vals)?;
@@ -184,7 +282,9 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
     }
     let chunks = series.chunks();
     let first = chunks.partition_point(|c| c.end() < lo);
-    let mut buf = Bufs { ts: [0; MAX_BLOCK_LEN], vals: [0.0; MAX_BLOCK_LEN], ints: [0; MAX_BLOCK_LEN] };
+    let batch = Batch { vals: [0.0; BATCH], len: 0, start: 0, step: 1 };
+    let mut buf = Bufs { ts: [0; MAX_BLOCK_LEN], vals: [0.0; MAX_BLOCK_LEN], ints: [0; MAX_BLOCK_LEN], batch };
+    let batches = sink.wants_batches();
     for c in &chunks[first..] {
         if c.is_empty() {
             continue;
@@ -208,12 +308,29 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                 }
                 for (k, b) in g.blocks().enumerate() {
                     let b = b?;
-                    if b.start() >= lo && b.end() <= hi && sink.block(&g, k, &b) {
-                        continue;
+                    let inside = b.start() >= lo && b.end() <= hi;
+                    if inside && (!batches || sink.may_fold_block(&b)) {
+                        if !buf.batch.flush(sink) {
+                            return Ok(false);
+                        }
+                        if sink.block(&g, k, &b) {
+                            continue;
+                        }
                     }
-                    if !feed(&b, lo, hi, &mut buf, sink)? {
+                    if let Some(step) = b.const_step().filter(|_| batches && inside) {
+                        match buf.batch.push(&b, step as i64, &mut buf.ints, sink)? {
+                            Some(true) => continue,
+                            Some(false) => return Ok(false),
+                            None => {}
+                        }
+                    }
+                    if !buf.batch.flush(sink) || !feed(&b, lo, hi, &mut buf, sink)? {
                         return Ok(false);
                     }
+                }
+                // Batches stay within a group: the next group is offered whole first.
+                if !buf.batch.flush(sink) {
+                    return Ok(false);
                 }
             }
             if let Some(b) = c.tail_block() {

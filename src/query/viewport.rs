@@ -19,7 +19,7 @@
 
 use super::request::RangeResult;
 use super::scan::{scan, Sink, Ts};
-use crate::chunk::decimal::scaled;
+use crate::chunk::decimal::Scale;
 use crate::chunk::index::extremes_at;
 use crate::chunk::{Group, Summary};
 use crate::error::{Error, Result};
@@ -255,30 +255,30 @@ impl<'a> Sink<'a> for M4<'a> {
         true
     }
 
-    /// Why correct on integers: `scaled(x, p)` is strictly increasing in `x as i64` (|x| < 2^51,
-    /// so consecutive integers give distinct doubles) and never -0.0, so the first smallest
-    /// integer is at the first smallest value.
-    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], p: f64) -> bool {
+    /// Why correct on integers: `s.value(x)` (the correctly rounded `x / 10^e`) is strictly
+    /// increasing in `x as i64` (|x| <= 2^51, so consecutive integers give distinct doubles) and
+    /// never -0.0, so the first smallest integer is at the first smallest value.
+    fn run_scaled(&mut self, ts: Ts<'_>, ints: &[u64], s: Scale) -> bool {
         let n = ts.len().min(ints.len());
         let ts = ts.slice(0, n);
         let mut i = 0;
         while i < n {
             let t = ts.at(i);
             if self.cur.is_none_or(|c| t >= c.end) {
-                self.open(t, scaled(ints[i], p));
+                self.open(t, s.value(ints[i]));
             }
             let Some(c) = self.cur.as_mut() else { return false };
             let j = if ts.at(n - 1) < c.end { n } else { ts.lower_bound(i, c.end) };
             let (lo, hi) = int_extremes_at(&ints[i..j]);
-            let v = scaled(ints[i + lo], p);
+            let v = s.value(ints[i + lo]);
             if v < c.min.value() {
                 c.min = Pt::At(ts.at(i + lo), v);
             }
-            let v = scaled(ints[i + hi], p);
+            let v = s.value(ints[i + hi]);
             if v > c.max.value() {
                 c.max = Pt::At(ts.at(i + hi), v);
             }
-            c.last = Pt::At(ts.at(j - 1), scaled(ints[j - 1], p));
+            c.last = Pt::At(ts.at(j - 1), s.value(ints[j - 1]));
             i = j;
         }
         true
