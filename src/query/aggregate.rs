@@ -327,8 +327,10 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         !(self.filters || self.twa)
     }
 
+    /// Only when sums and counts are all that is read: that is where folding several buckets
+    /// at once pays; extremes are faster found per block on its integers ([`Sink::run_scaled`]).
     fn wants_batches(&self) -> bool {
-        !(self.filters || self.twa)
+        !(self.filters || self.twa || self.need.sum_sq || self.need.extremes || self.ends)
     }
 
     /// The conditions under which [`Bucketer::block`] declines without looking further.
@@ -337,45 +339,26 @@ impl<'a> Sink<'a> for Bucketer<'a> {
             && (self.full() || b.end().saturating_sub(b.start()) < self.grid.duration)
     }
 
-    /// Buckets two or more at a time, their sums as interleaved chains ([`sums`]): whole
-    /// buckets through [`Bucketer::whole_buckets`] when it applies, else the current bucket's
-    /// run and the next bucket's.
+    /// The conditions under which [`Bucketer::group`] declines without looking further.
+    fn may_fold_group(&self, g: &BlockGroup<'a>) -> bool {
+        self.full() || (self.err.is_none() && g.end().saturating_sub(g.start()) < self.grid.duration)
+    }
+
+    /// Runs of whole decimal blocks: the whole buckets among them four at a time
+    /// ([`Bucketer::whole_buckets`]) in simple mode, the others (the batch's first and last
+    /// runs, or every run with COUNT) one by one.
     fn run_batch(&mut self, ts: Ts<'_>, vals: &[f64]) -> bool {
         if self.full() {
             return false;
         }
         let n = ts.len().min(vals.len());
         let ts = ts.slice(0, n);
-        let need = self.need;
-        let whole = self.simple && !need.sum_sq && !need.extremes && !self.ends;
         let mut i = 0;
         while i < n {
             let Some(j) = self.bucket_run(ts, i) else { return false };
-            if whole {
-                let Some(g) = self.cur.as_mut() else { return false };
-                g.acc.add_bounded_for(ts.slice(i, j), &vals[i..j], need);
-                i = if j < n { self.whole_buckets(ts, vals, j) } else { j };
-                continue;
-            }
-            let k = if j < n && !need.sum_sq { self.next_run_end(ts, j) } else { j };
             let Some(g) = self.cur.as_mut() else { return false };
-            if k <= j + 1 {
-                g.acc.add_bounded_for(ts.slice(i, j), &vals[i..j], need);
-                i = j;
-                continue;
-            }
-            let [sa, sb] = sums([g.acc.sum, 0.0], [&vals[i..j], &vals[j..k]]);
-            g.acc.add_bounded_summed(ts.slice(i, j), &vals[i..j], sa, need);
-            let Some(k2) = self.bucket_run(ts, j) else { return false };
-            let Some(g) = self.cur.as_mut() else { return false };
-            // The next bucket, entered: fresh (its sum starts at 0.0, as `sb` did) and ending
-            // where predicted — always so; checked rather than assumed.
-            if k2 == k && g.acc.count == 0 && g.acc.sum.to_bits() == 0 {
-                g.acc.add_bounded_summed(ts.slice(j, k), &vals[j..k], sb, need);
-            } else {
-                g.acc.add_bounded_for(ts.slice(j, k2), &vals[j..k2], need);
-            }
-            i = k2;
+            g.acc.add_bounded_for(ts.slice(i, j), &vals[i..j], self.need);
+            i = if self.simple && j < n { self.whole_buckets(ts, vals, j) } else { j };
         }
         self.err.is_none()
     }
@@ -492,9 +475,9 @@ impl Bucketer<'_> {
     /// Folds the buckets that start at `ts[i]` (past the current bucket's end) and end
     /// inside `ts`, four at a time ([`sums`]), rolling each in ([`Bucketer::roll`]) with the
     /// accumulator [`Acc::add`] would give it as far as sums, counts and first / last go.
-    /// Returns where the first bucket not ending inside `ts` starts. Simple mode, when no
-    /// sum of squares or extremes are read: a fresh accumulator takes such a run whole (its
-    /// values are bounded, see [`Acc::add_bounded_for`]).
+    /// Returns where the first bucket not ending inside `ts` starts. Simple mode, when only
+    /// sums and counts are read (see `wants_batches`): a fresh accumulator takes such a run
+    /// whole (its values are bounded, see [`Acc::add_bounded_for`]).
     fn whole_buckets(&mut self, ts: Ts<'_>, vals: &[f64], mut i: usize) -> usize {
         const LANES: usize = 4;
         let n = ts.len().min(vals.len());
@@ -542,15 +525,6 @@ impl Bucketer<'_> {
             }
         }
         i
-    }
-
-    /// The end `k` of the run `ts[j..k]` of the bucket after the current one, `ts[j]` being at
-    /// or past the current bucket's end: what [`Bucketer::bucket_run`] will return for `j`
-    /// once that bucket is entered, found without entering it.
-    #[inline]
-    fn next_run_end(&self, ts: Ts<'_>, j: usize) -> usize {
-        let start = self.next_start(self.cur.as_ref().map(|g| g.end), ts.at(j));
-        self.run_end(ts, j, self.grid.end_of(start))
     }
 
     /// Finds the bucket of a run of samples `[start, end]` (opening it, closing the current

@@ -92,24 +92,6 @@ impl Acc {
         self.add_run_with(ts, vals, |v| v, Some(bound), need);
     }
 
-    /// [`Acc::add_bounded_for`] when the running sum of the run is already known: `sum` is
-    /// the sum of `vals` added in order to this accumulator's (see [`sums2`]); without the
-    /// sum of squares (`need.sum_sq` false).
-    pub(crate) fn add_bounded_summed(&mut self, ts: Ts<'_>, vals: &[f64], sum: f64, need: Need) {
-        debug_assert!(!need.sum_sq);
-        let n = ts.len().min(vals.len());
-        let vals = &vals[..n];
-        if n == 0 {
-            return;
-        }
-        if !self.can_fold(n as f64 * (1u64 << 51) as f64) {
-            self.replay(ts, vals, |v| v);
-            return;
-        }
-        self.sum = sum;
-        self.finish_run(ts, vals, |v| v, need);
-    }
-
     /// The fold; `bound`, when known, bounds the sum of `|v|` (the lanes are then skipped).
     #[inline(always)]
     fn add_run_with<T: Copy>(
@@ -235,6 +217,8 @@ pub(crate) fn sums<const N: usize>(starts: [f64; N], runs: [&[f64]; N]) -> [f64;
     let m = runs.iter().map(|r| r.len()).min().unwrap_or(0);
     let heads = runs.map(|r| &r[..m]);
     let mut s = starts;
+    // Index i of every run per step: the point is the lanes side by side.
+    #[allow(clippy::needless_range_loop)]
     for i in 0..m {
         for k in 0..N {
             s[k] += heads[k][i];

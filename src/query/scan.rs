@@ -117,9 +117,9 @@ pub(crate) trait Sink<'a> {
     fn wants_scaled(&self) -> bool {
         false
     }
-    /// Whether to receive consecutive decimal blocks of a group as one batch
+    /// Whether to receive consecutive decimal blocks of a chunk as one batch
     /// ([`Sink::run_batch`]) rather than block by block. Such a sink must answer
-    /// [`Sink::may_fold_block`].
+    /// [`Sink::may_fold_block`] and [`Sink::may_fold_group`].
     fn wants_batches(&self) -> bool {
         false
     }
@@ -128,7 +128,11 @@ pub(crate) trait Sink<'a> {
     fn may_fold_block(&self, _b: &Block<'a>) -> bool {
         true
     }
-    /// Samples of whole decimal blocks of one group, contiguous in time: timestamps `ts`
+    /// [`Sink::may_fold_block`] for [`Sink::group`].
+    fn may_fold_group(&self, _g: &Group<'a>) -> bool {
+        true
+    }
+    /// Samples of whole decimal blocks of one chunk, contiguous in time: timestamps `ts`
     /// (constant step), values `vals` (never NaN, |value| <= 2^51). Returns false to stop.
     fn run_batch(&mut self, ts: Ts<'_>, vals: &[f64]) -> bool {
         let n = ts.len().min(vals.len());
@@ -150,8 +154,8 @@ pub(crate) trait Sink<'a> {
     }
 }
 
-/// Most samples of a batch: a group of blocks.
-const BATCH: usize = GROUP * MAX_BLOCK_LEN;
+/// Most samples of a batch: four groups of blocks.
+const BATCH: usize = 4 * GROUP * MAX_BLOCK_LEN;
 
 /// Decode buffers of a scan (one block), and the batch being gathered.
 struct Bufs {
@@ -166,7 +170,7 @@ struct Bufs {
 ///
 /// Why: a sink folding small buckets (one sequential sum each: a chain of dependent additions)
 /// can add two buckets' chains side by side only when it sees both buckets' samples at once;
-/// a block of 128 samples rarely holds two whole 1-minute buckets, a group of 512 holds 8.
+/// a block of 128 samples rarely holds two whole 1-minute buckets, a batch of 2048 holds 34.
 struct Batch {
     vals: [f64; BATCH],
     len: usize,
@@ -303,8 +307,13 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                 if g.start() > hi {
                     break;
                 }
-                if g.start() >= lo && g.end() <= hi && sink.group(&g) {
-                    continue;
+                if g.start() >= lo && g.end() <= hi && (!batches || sink.may_fold_group(&g)) {
+                    if !buf.batch.flush(sink) {
+                        return Ok(false);
+                    }
+                    if sink.group(&g) {
+                        continue;
+                    }
                 }
                 for (k, b) in g.blocks().enumerate() {
                     let b = b?;
@@ -328,10 +337,10 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                         return Ok(false);
                     }
                 }
-                // Batches stay within a group: the next group is offered whole first.
-                if !buf.batch.flush(sink) {
-                    return Ok(false);
-                }
+            }
+            // Batches stay within a chunk.
+            if !buf.batch.flush(sink) {
+                return Ok(false);
             }
             if let Some(b) = c.tail_block() {
                 if !feed(&b, lo, hi, &mut buf, sink)? {
