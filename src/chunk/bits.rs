@@ -258,6 +258,16 @@ fn unpack_groups<const W: usize>(src: &[u8], groups: usize, part: usize, f: &mut
     let group = |g: usize| {
         let c = &src[g * W..g * W + lim];
         let mut r = [0u64; 8];
+        if W <= 8 {
+            // All 8 fields lie in the group's first 8 bytes: one load.
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&c[..8]);
+            let word = u64::from_le_bytes(a);
+            for (k, x) in r.iter_mut().enumerate() {
+                *x = (word >> (k * W)) & m;
+            }
+            return r;
+        }
         for (k, x) in r.iter_mut().enumerate() {
             let bit = k * W;
             let mut a = [0u8; 8];
