@@ -10,14 +10,14 @@
 //! off the slice.
 //!
 //! The same loop runs on a decimal block's integers ([`Acc::add_scaled_for`]), computing each
-//! value (`decimal::scaled`: an integer add, a subtraction, a division) inside the loop: the
-//! divisions are independent of each other and of the sum chain, so they execute in its
-//! shadow instead of in a pass of their own (measured: 1.35 → 1.0 ns per value natively).
+//! value (`decimal::Scale::value`: a conversion, two multiplications, an addition) inside the
+//! loop: that work is independent of the sum chain, so it executes in its shadow instead of in
+//! a pass of their own. Several buckets' sums at once: [`sums`].
 //!
 //! Why correct: when the bound fails (NaN, huge values, avg already in its overflow path) the
 //! run is replayed through [`Acc::add`]; min and max are order-free except for the sign of a
 //! zero, so a zero extreme is recomputed in time order. Scaled values are bit for bit the
-//! decoded ones (`decimal::scaled`).
+//! decoded ones (`decimal::Scale`).
 
 use super::aggregator::{Acc, Need};
 use super::scan::Ts;

@@ -3,7 +3,7 @@
 //!
 //! Why fast: a bucket's running sum must add in time order (bit-identical to 1.12's sequential
 //! sum), a chain of one dependent addition per sample; the decoder's work per sample
-//! (unpacking, prefix sums, an integer-to-float conversion and a division) is independent of
+//! (unpacking, prefix sums, an integer-to-float conversion and scaling) is independent of
 //! that chain. Handed over 8 values at a time in registers (`chunk::decimal::stream`), it runs
 //! in the chain's shadow. Bucket boundaries are sample indexes computed once per bucket from the
 //! block's constant step ([`Ts::lower_bound`]), so the inner step is an index comparison per 8
