@@ -463,6 +463,18 @@ impl<'a> Group<'a> {
         Ok(last)
     }
 
+    /// The last sample of its block `k` (decoding that block), NaN or not.
+    pub fn block_last(&self, k: usize) -> Result<(i64, f64)> {
+        let b = self.blocks().nth(k).ok_or_else(|| Error::corrupt("group block"))??;
+        let (mut ts, mut vs) = ([0i64; BLOCK_LEN], [0f64; BLOCK_LEN]);
+        let n = b.len().min(BLOCK_LEN);
+        if n == 0 {
+            return Err(Error::corrupt("empty block"));
+        }
+        b.decode(&mut ts, &mut vs)?;
+        Ok((ts[n - 1], vs[n - 1]))
+    }
+
     /// The last non-NaN sample (decodes the blocks it takes to find it).
     pub fn last_valid(&self) -> Result<Option<(i64, f64)>> {
         let mut blocks = [None; GROUP];

@@ -331,6 +331,29 @@ mod tests {
         fast_paths_equal_naive(false);
     }
 
+    /// M4 where whole blocks are folded from their group's extremes (`viewport.rs`,
+    /// `M4::block`): values repeating with the period of a block group, so a column holding a
+    /// whole group covers every other group's extremes, and column widths that are whole
+    /// numbers of blocks, so a block folded that way often holds its column's last sample.
+    #[test]
+    fn m4_folds_dominated_blocks_exactly() {
+        let mut s = Series::new(SeriesOptions::default());
+        let (mut ts, mut vs) = (Vec::new(), Vec::new());
+        for i in 0..40_960i64 {
+            let (t, v) = (1_000_000 + i * 1000, ((i % 512) * 37 % 101) as f64 / 100.0 - 0.5);
+            s.add(t, v, None, false).unwrap();
+            ts.push(t);
+            vs.push(v);
+        }
+        let (f, t) = (ts[0], ts[ts.len() - 1]);
+        for w in (2..=80).chain([5, 7, 9, 11, 13].map(|k| 40_960 / (128 * k))) {
+            let got = viewport(&s, f, t, w as u32).unwrap();
+            let got: Vec<(i64, u64)> =
+                got.timestamps.iter().zip(&got.columns[0]).map(|(&t, v)| (t, v.to_bits())).collect();
+            assert_eq!(got, naive_m4(&ts, &vs, f, t, w), "width {w}");
+        }
+    }
+
     /// The same without streamed folds, as in wasm: decoded integers, bucket runs summed in
     /// pairs (`aggregate.rs`).
     #[test]

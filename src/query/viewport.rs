@@ -21,7 +21,7 @@ use super::request::RangeResult;
 use super::scan::{scan, Sink, Ts};
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::extremes_at;
-use crate::chunk::{Group, Summary};
+use crate::chunk::{Block, Group, Summary};
 use crate::error::{Error, Result};
 use crate::series::Series;
 
@@ -34,6 +34,8 @@ enum Pt<'a> {
     In(Group<'a>, usize, f64),
     /// The last sample of group `.0`, which holds no NaN (value not resolved).
     LastOf(Group<'a>),
+    /// The last sample of block `.1` of group `.0`, which holds no NaN (value not resolved).
+    LastOfBlock(Group<'a>, usize),
 }
 
 impl Pt<'_> {
@@ -42,7 +44,7 @@ impl Pt<'_> {
     fn value(&self) -> f64 {
         match *self {
             Pt::At(_, v) | Pt::In(_, _, v) => v,
-            Pt::LastOf(_) => f64::NAN,
+            Pt::LastOf(_) | Pt::LastOfBlock(..) => f64::NAN,
         }
     }
 
@@ -51,6 +53,7 @@ impl Pt<'_> {
             Pt::At(t, v) => Ok((t, v)),
             Pt::In(g, at, v) => Ok((g.ts_at(at)?, v)),
             Pt::LastOf(g) => g.last_valid()?.ok_or_else(|| Error::corrupt("group without a value")),
+            Pt::LastOfBlock(g, k) => g.block_last(k),
         }
     }
 }
@@ -218,6 +221,27 @@ impl<'a> Sink<'a> for M4<'a> {
             c.max = Pt::In(*g, st.max_at, st.max);
         }
         c.last = Pt::LastOf(*g);
+        true
+    }
+
+    /// A block inside the current column whose group's extremes the column's already cover
+    /// (the column holds its smallest and largest values, earlier — so ties keep them): only
+    /// its last sample can change the column, kept as a reference ([`Pt::LastOfBlock`]) that a
+    /// later sample usually replaces. Typically the blocks of a group straddling a column
+    /// boundary that come before the boundary.
+    fn block(&mut self, g: &Group<'a>, k: usize, b: &Block<'a>) -> bool {
+        if self.err.is_some() {
+            return false;
+        }
+        let Some(c) = self.cur.as_mut() else { return false };
+        if b.end() >= c.end {
+            return false;
+        }
+        let st = g.stats();
+        if st.nan != 0 || !(c.min.value() <= st.min && c.max.value() >= st.max) {
+            return false;
+        }
+        c.last = Pt::LastOfBlock(*g, k);
         true
     }
 
