@@ -423,8 +423,9 @@ fn small_to_f64(x: u64) -> f64 {
 ///
 /// Exponents 0..=7 have a scale (0 is the identity, `h = 1, l = 0`, bound 51 as for the MAGIC
 /// conversion); the bound is 41 bits for e = 1, 38 for e = 2 (|value| < 2.7e9), 25 for e = 6,
-/// 21 for e = 7. Checked against the division on every exponent over a billion integers
-/// offline; `tests::scale_equals_division` repeats part of that.
+/// 21 for e = 7. Checked against the division on every exponent: `tests::scale_equals_division`
+/// in every test run, over 1.1e9 integers in `tests::scale_equals_division_wide` (ignored:
+/// run it with `--ignored`).
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {
     h: f64,
@@ -569,6 +570,44 @@ mod tests {
         // A reciprocal alone would not do: l is needed.
         let h = 1.0 / 100.0;
         assert!((0..1000i64).any(|x| (x as f64 * h).to_bits() != unscale(x, 2).to_bits()));
+    }
+
+    /// The wide version of [`scale_equals_division`] (about 1.1e9 integers: every exponent
+    /// with a scale, every bit length up to its bound, 4 M random integers each plus 80 k at
+    /// the ends). Run with `cargo test --release -p tsdb-wasm --lib scale_equals_division_wide
+    /// -- --ignored` (a few seconds once built).
+    #[test]
+    #[ignore]
+    fn scale_equals_division_wide() {
+        let mut g = 0x9e37_79b9_7f4a_7c15u64;
+        let mut checked = 0u64;
+        for e in 0..=MAX_EXP {
+            let Some((s, bound)) = Scale::of(e) else { continue };
+            for k in 1..=bound {
+                let lim = 1i64 << k;
+                let mut check = |x: i64| {
+                    if -lim <= x && x < lim {
+                        assert_eq!(s.value(x as u64).to_bits(), unscale(x, e).to_bits(), "e={e} x={x}");
+                        checked += 1;
+                    }
+                };
+                for x in 0..20_000 {
+                    for y in [x, lim - 1 - x] {
+                        check(y);
+                        check(-y);
+                    }
+                }
+                for _ in 0..2_000_000 {
+                    g ^= g << 13;
+                    g ^= g >> 7;
+                    g ^= g << 17;
+                    let x = (g % lim as u64) as i64;
+                    check(x);
+                    check(-x);
+                }
+            }
+        }
+        assert!(checked > 1_000_000_000, "{checked}");
     }
 
     #[test]
