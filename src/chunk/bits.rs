@@ -286,33 +286,35 @@ fn unpack_groups<const W: usize>(src: &[u8], groups: usize, part: usize, f: &mut
     }
 }
 
-/// Receives unpacked fields in order (see [`unpack_each`]).
-pub trait Fields {
-    /// Fields `i..i + 8`.
-    fn group(&mut self, i: usize, r: [u64; 8]);
-    /// `n` groups of 8 fields from field `i` on, pulled from `next` in order. Why: an
+/// Receives a sequence in order, whole groups of 8 in registers and the others one by one:
+/// unpacked fields (see [`unpack_each`]), the integers rebuilt from them
+/// (`rebuild::stream_small`), the decimal values scaled from those (`decimal::stream`).
+pub trait Fields<T: Copy = u64> {
+    /// Items `i..i + 8`.
+    fn group(&mut self, i: usize, r: [T; 8]);
+    /// `n` groups of 8 items from item `i` on, pulled from `next` in order. Why: an
     /// implementation can keep its running state (prefix sums, a bucket's sum) in locals across
     /// the whole loop instead of storing and reloading it per group.
     #[inline(always)]
-    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
+    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [T; 8]) {
         for g in 0..n {
             let r = next();
             self.group(i + 8 * g, r);
         }
     }
-    /// Fields `i..i + k` (`k < 8`) are `r[..k]` (the rest of `r` is not data).
+    /// Items `i..i + k` (`k < 8`) are `r[..k]` (the rest of `r` is not data).
     #[inline(always)]
-    fn part(&mut self, i: usize, r: [u64; 8], k: usize) {
+    fn part(&mut self, i: usize, r: [T; 8], k: usize) {
         for (j, &x) in r.iter().enumerate().take(k) {
             self.one(i + j, x);
         }
     }
-    /// Field `i`.
-    fn one(&mut self, i: usize, x: u64);
+    /// Item `i`.
+    fn one(&mut self, i: usize, x: T);
 }
 
-/// Stores the fields into a slice.
-struct Store<'a>(&'a mut [u64]);
+/// Stores the items into a slice.
+pub(super) struct Store<'a>(pub(super) &'a mut [u64]);
 
 impl Fields for Store<'_> {
     #[inline(always)]

@@ -250,7 +250,7 @@ pub fn decode_scaled(h: &Header, buf: &[u8], ints: &mut [u64]) -> Result<Option<
 /// Streams the values of decimal block `h` of `buf` into `f` (see [`decimal::stream`]); false
 /// (nothing streamed) for other blocks or when the decimal section does not allow it.
 #[inline]
-pub fn stream_values(h: &Header, buf: &[u8], f: &mut impl decimal::Values) -> Result<bool> {
+pub fn stream_values(h: &Header, buf: &[u8], f: &mut impl super::bits::Fields<f64>) -> Result<bool> {
     if h.codec != V_DECIMAL {
         return Ok(false);
     }

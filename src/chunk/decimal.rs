@@ -32,6 +32,7 @@
 //! rounded, so the result is the double nearest to `n * 10^-e`, which is what parsing that
 //! decimal's text gives: k is 0 for parsed decimals.
 
+use super::bits::Fields;
 use super::intseq::{self, MAX_LEN};
 use super::varint::Cursor;
 use crate::error::{Error, Result};
@@ -305,36 +306,12 @@ pub fn decode_ints(cur: &mut Cursor<'_>, ints: &mut [u64]) -> Result<Option<Scal
     Ok((bits <= limit).then_some(s))
 }
 
-/// Receives a decimal section's values as they are decoded (see [`stream`]): whole groups of
-/// 8, the others one by one, in order.
-pub trait Values {
-    /// Values `i..i + 8`.
-    fn group(&mut self, i: usize, v: [f64; 8]);
-    /// `n` groups of 8 values from value `i` on, pulled from `next` (see `bits::Fields`).
-    #[inline(always)]
-    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [f64; 8]) {
-        for g in 0..n {
-            let v = next();
-            self.group(i + 8 * g, v);
-        }
-    }
-    /// Values `i..i + k` (`k < 8`) are `v[..k]`.
-    #[inline(always)]
-    fn part(&mut self, i: usize, v: [f64; 8], k: usize) {
-        for (j, &x) in v.iter().enumerate().take(k) {
-            self.one(i + j, x);
-        }
-    }
-    /// Value `i`.
-    fn one(&mut self, i: usize, v: f64);
-}
-
 struct Scaler<'a, V> {
     f: &'a mut V,
     s: Scale,
 }
 
-impl<V: Values> intseq::Values for Scaler<'_, V> {
+impl<V: Fields<f64>> Fields for Scaler<'_, V> {
     #[inline(always)]
     fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
         let s = self.s;
@@ -378,7 +355,7 @@ impl<V: Values> intseq::Values for Scaler<'_, V> {
 /// Why: a query folding the values (a sequential sum, latency-bound) then runs the decoding
 /// work (unpacking, prefix sums, divisions: throughput-bound) in the shadow of its dependency
 /// chain, with no intermediate array written and read back.
-pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Values) -> Result<bool> {
+pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Fields<f64>) -> Result<bool> {
     let (e, corr) = head(cur)?;
     let Some((s, limit)) = Scale::of(e).filter(|_| !corr) else {
         return Ok(false);

@@ -26,7 +26,7 @@ use super::bits;
 use super::varint::{self, Cursor};
 use crate::error::{Error, Result};
 
-pub use super::rebuild::{bits_of, decode, decode_bits, stream_small, Values};
+pub use super::rebuild::{bits_of, decode, decode_bits, stream_small};
 
 /// Longest sequence (a block; patch indexes are one byte).
 pub const MAX_LEN: usize = super::BLOCK_LEN;

@@ -239,7 +239,7 @@ impl<'a> Block<'a> {
     /// Hands the values to `f` as they are decoded, without storing them (see
     /// [`decimal::stream`](super::decimal::stream)), when the block allows it (a sealed decimal
     /// block without corrections, the usual case); otherwise returns false, `f` untouched.
-    pub fn stream_values(&self, f: &mut impl super::decimal::Values) -> Result<bool> {
+    pub fn stream_values(&self, f: &mut impl super::bits::Fields<f64>) -> Result<bool> {
         match self.src {
             Src::Sealed { buf, h } => block::stream_values(&h, buf, f),
             _ => Ok(false),

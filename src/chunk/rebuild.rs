@@ -12,15 +12,6 @@ use super::intseq::Header;
 use super::varint::{self, Cursor};
 use crate::error::Result;
 
-/// Rebuilds values from residuals as they are unpacked: adds the frame base and runs the
-/// order-k prefix sums, writing each value once.
-struct Rebuild<'a, const K: usize> {
-    out: &'a mut [u64],
-    base: u64,
-    acc: u64,
-    d: u64,
-}
-
 /// One value from a residual: the base added, then the order-K prefix sums (`acc`, `d`).
 #[inline(always)]
 fn step<const K: usize>(acc: &mut u64, d: &mut u64, base: u64, r: u64) -> u64 {
@@ -36,45 +27,6 @@ fn step<const K: usize>(acc: &mut u64, d: &mut u64, base: u64, r: u64) -> u64 {
             *acc = acc.wrapping_add(*d);
             *acc
         }
-    }
-}
-
-impl<const K: usize> Rebuild<'_, K> {
-    #[inline(always)]
-    fn step(&mut self, r: u64) -> u64 {
-        step::<K>(&mut self.acc, &mut self.d, self.base, r)
-    }
-}
-
-impl<const K: usize> bits::Fields for Rebuild<'_, K> {
-    #[inline(always)]
-    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
-        let (mut acc, mut d, base) = (self.acc, self.d, self.base);
-        for o in self.out[i..i + 8 * n].chunks_exact_mut(8) {
-            let r = next();
-            for k in 0..8 {
-                o[k] = step::<K>(&mut acc, &mut d, base, r[k]);
-            }
-        }
-        (self.acc, self.d) = (acc, d);
-    }
-    #[inline(always)]
-    fn group(&mut self, i: usize, r: [u64; 8]) {
-        let mut v = [0u64; 8];
-        for k in 0..8 {
-            v[k] = self.step(r[k]);
-        }
-        self.out[i..i + 8].copy_from_slice(&v);
-    }
-    #[inline(always)]
-    fn part(&mut self, i: usize, r: [u64; 8], k: usize) {
-        for (j, &x) in r.iter().enumerate().take(k) {
-            self.out[i + j] = self.step(x);
-        }
-    }
-    #[inline(always)]
-    fn one(&mut self, i: usize, x: u64) {
-        self.out[i] = self.step(x);
     }
 }
 
@@ -105,7 +57,6 @@ pub fn decode_bits(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<u32> {
     let h = Header::read(cur, n)?;
     let k = h.order;
     let m = n - k;
-    let base = h.base as u64;
     if k >= 1 {
         out[0] = h.x0;
     }
@@ -123,9 +74,9 @@ pub fn decode_bits(cur: &mut Cursor<'_>, out: &mut [u64]) -> Result<u32> {
     let packed = bits::packed_len(m, w);
     let src = cur.rest();
     match k {
-        0 => rebuild(src, &h, Rebuild::<0> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
-        1 => rebuild(src, &h, Rebuild::<1> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
-        _ => rebuild(src, &h, Rebuild::<2> { out: rs, base, acc, d: h.d1 }, cur.buf())?,
+        0 => rebuild::<0>(src, &h, rs, acc, cur.buf())?,
+        1 => rebuild::<1>(src, &h, rs, acc, cur.buf())?,
+        _ => rebuild::<2>(src, &h, rs, acc, cur.buf())?,
     };
     cur.skip(packed)?;
     Ok(bits(out))
@@ -169,30 +120,6 @@ fn header_bound(h: &Header, n: usize) -> Option<u64> {
     (bound < LIMIT).then_some(bound)
 }
 
-/// Receives a sequence's values as they are rebuilt (see [`stream_small`]): whole groups of 8,
-/// the others one by one, in order.
-pub trait Values {
-    /// Values `i..i + 8`.
-    fn group(&mut self, i: usize, v: [u64; 8]);
-    /// `n` groups of 8 values from value `i` on, pulled from `next` (see `bits::Fields`).
-    #[inline(always)]
-    fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
-        for g in 0..n {
-            let v = next();
-            self.group(i + 8 * g, v);
-        }
-    }
-    /// Values `i..i + k` (`k < 8`) are `v[..k]`.
-    #[inline(always)]
-    fn part(&mut self, i: usize, v: [u64; 8], k: usize) {
-        for (j, &x) in v.iter().enumerate().take(k) {
-            self.one(i + j, x);
-        }
-    }
-    /// Value `i`.
-    fn one(&mut self, i: usize, v: u64);
-}
-
 /// Rebuilds values from residuals in registers and hands them on (no stores).
 struct Stream<'a, V, const K: usize> {
     f: &'a mut V,
@@ -203,14 +130,14 @@ struct Stream<'a, V, const K: usize> {
     d: u64,
 }
 
-impl<V: Values, const K: usize> Stream<'_, V, K> {
+impl<V: bits::Fields, const K: usize> Stream<'_, V, K> {
     #[inline(always)]
     fn step(&mut self, r: u64) -> u64 {
         step::<K>(&mut self.acc, &mut self.d, self.base, r)
     }
 }
 
-impl<V: Values, const K: usize> bits::Fields for Stream<'_, V, K> {
+impl<V: bits::Fields, const K: usize> bits::Fields for Stream<'_, V, K> {
     #[inline(always)]
     fn groups(&mut self, i: usize, n: usize, mut next: impl FnMut() -> [u64; 8]) {
         let (mut acc, mut d, base) = (self.acc, self.d, self.base);
@@ -252,7 +179,7 @@ impl<V: Values, const K: usize> bits::Fields for Stream<'_, V, K> {
 /// lies in `[-2^bits, 2^bits)` (`header_bound`, so `bits` above 51 means 51) and there are no
 /// patches. Otherwise returns `Ok(false)` without calling `f` (the cursor is then somewhere
 /// inside the sequence).
-pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, f: &mut impl Values) -> Result<bool> {
+pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, f: &mut impl bits::Fields) -> Result<bool> {
     let h = Header::read(cur, n)?;
     let k = h.order;
     if h.patches > 0 || header_bound(&h, n).is_none_or(|b| 64 - b.leading_zeros() > bits) {
@@ -277,24 +204,27 @@ pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, f: &mut impl Valu
     Ok(true)
 }
 
-/// Unpacks the residuals at `src` into `rb` (patches read from `buf`).
+/// Rebuilds the residuals at `src` into `out` (patches read from `buf`): without patches
+/// (the usual case) as they are unpacked, each value written once ([`Stream`] into a store);
+/// with patches in three passes: unpack, patch, prefix sums.
 #[inline(always)]
-fn rebuild<const K: usize>(src: &[u8], h: &Header, mut rb: Rebuild<'_, K>, buf: &[u8]) -> Result<()> {
-    let m = rb.out.len();
+fn rebuild<const K: usize>(src: &[u8], h: &Header, out: &mut [u64], acc: u64, buf: &[u8]) -> Result<()> {
+    let (m, base) = (out.len(), h.base as u64);
     if h.patches == 0 {
-        return bits::unpack_each(src, h.width, m, &mut rb);
+        let mut store = bits::Store(out);
+        return bits::unpack_each(src, h.width, m, &mut Stream::<_, K> { f: &mut store, k: 0, base, acc, d: h.d1 });
     }
-    bits::unpack(src, h.width, rb.out)?;
+    bits::unpack(src, h.width, out)?;
     let mut pc = Cursor::new(buf, h.patches_at);
     for _ in 0..h.patches {
         let idx = pc.u8()? as usize;
         let off = varint::unzigzag(pc.varint()?) as u64;
         // Stored relative to base (the rebuild adds it).
-        rb.out[idx] = off;
+        out[idx] = off;
     }
-    for i in 0..m {
-        let r = rb.out[i];
-        rb.out[i] = rb.step(r);
+    let (mut acc, mut d) = (acc, h.d1);
+    for x in out.iter_mut() {
+        *x = step::<K>(&mut acc, &mut d, base, *x);
     }
     Ok(())
 }

@@ -210,11 +210,11 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     }
 
     fn group(&mut self, b: &BlockGroup<'a>) -> bool {
+        if !self.may_fold_group(b) {
+            return false;
+        }
         if self.full() {
             return true;
-        }
-        if self.err.is_some() {
-            return false;
         }
         match self.place(b.start(), b.end()) {
             Place::Inside => {}
@@ -247,16 +247,11 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     }
 
     fn block(&mut self, g: &BlockGroup<'a>, k: usize, b: &Block<'a>) -> bool {
-        // The index keeps a block's sum, not its extremes or first / last value.
-        if self.ends || self.need.extremes || self.err.is_some() {
+        if !self.may_fold_block(b) {
             return false;
         }
         if self.full() {
             return true;
-        }
-        // A block longer than a bucket straddles (small buckets: no division to find out).
-        if b.end().saturating_sub(b.start()) >= self.grid.duration {
-            return false;
         }
         // A number only when the block has no NaN (see `chunk/index.rs`).
         let sum = g.own_sum(k);
@@ -334,13 +329,16 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         !(self.filters || self.twa || self.need.sum_sq || self.need.extremes || self.ends)
     }
 
-    /// The conditions under which [`Bucketer::block`] declines without looking further.
+    /// The conditions under which [`Bucketer::block`] declines without looking further: the
+    /// index keeps a block's sum, not its extremes or first / last value; a block longer than
+    /// a bucket straddles (small buckets: no division to find out).
     fn may_fold_block(&self, b: &Block<'a>) -> bool {
         !(self.ends || self.need.extremes || self.err.is_some())
             && (self.full() || b.end().saturating_sub(b.start()) < self.grid.duration)
     }
 
-    /// The conditions under which [`Bucketer::group`] declines without looking further.
+    /// The conditions under which [`Bucketer::group`] declines without looking further: a
+    /// group longer than a bucket straddles.
     fn may_fold_group(&self, g: &BlockGroup<'a>) -> bool {
         self.full() || (self.err.is_none() && g.end().saturating_sub(g.start()) < self.grid.duration)
     }
@@ -500,15 +498,9 @@ impl Bucketer<'_> {
             if m == 0 {
                 break;
             }
-            let run = |x: usize| &vals[b[x].1..b[x].2];
-            let s = match m {
-                LANES => sums([0.0; LANES], [run(0), run(1), run(2), run(3)]),
-                _ => {
-                    let [x, y] = sums([0.0; 2], [run(0), if m > 1 { run(1) } else { &[] }]);
-                    let [z] = sums([0.0], [if m > 2 { run(2) } else { &[] }]);
-                    [x, y, z, 0.0]
-                }
-            };
+            // Fewer than LANES buckets (a batch's end): the missing lanes are empty runs.
+            let run = |x: usize| if x < m { &vals[b[x].1..b[x].2] } else { &[][..] };
+            let s = sums([0.0; LANES], [run(0), run(1), run(2), run(3)]);
             for (&(start, a, k), &sum) in b[..m].iter().zip(&s) {
                 let acc = Acc {
                     count: (k - a) as u64,

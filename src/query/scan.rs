@@ -10,7 +10,8 @@
 //! stack buffers (no allocation); blocks outside the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
-use crate::chunk::decimal::{Scale, Values};
+use crate::chunk::bits::Fields;
+use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
 use crate::chunk::{Block, Group, Summary, MAX_BLOCK_LEN};
 use crate::error::Result;
@@ -183,7 +184,7 @@ struct Collect<'o> {
     out: &'o mut [f64],
 }
 
-impl Values for Collect<'_> {
+impl Fields<f64> for Collect<'_> {
     #[inline(always)]
     fn group(&mut self, i: usize, v: [f64; 8]) {
         self.out[i..i + 8].copy_from_slice(&v);

@@ -18,7 +18,7 @@
 
 use super::aggregator::Acc;
 use super::scan::Ts;
-use crate::chunk::decimal::Values;
+use crate::chunk::bits::Fields;
 use crate::chunk::{Block, MAX_BLOCK_LEN};
 use crate::error::Result;
 
@@ -82,7 +82,7 @@ impl<K: Bucketed> Fold<'_, K> {
     }
 }
 
-impl<K: Bucketed> Values for Fold<'_, K> {
+impl<K: Bucketed> Fields<f64> for Fold<'_, K> {
     /// The running sum and last value stay in registers across the groups of a bucket.
     #[inline(always)]
     fn groups(&mut self, i0: usize, n: usize, mut next: impl FnMut() -> [f64; 8]) {
