@@ -256,6 +256,7 @@ pub fn encode(vals: &[f64], out: &mut Vec<u8>) -> Option<u8> {
 }
 
 /// Reads the exponent byte: (e, has corrections).
+#[inline(always)]
 fn head(cur: &mut Cursor<'_>) -> Result<(usize, bool)> {
     let b = cur.u8()?;
     let e = (b & 0x1f) as usize;
@@ -355,6 +356,7 @@ impl<V: Fields<f64>> Fields for Scaler<'_, V> {
 /// Why: a query folding the values (a sequential sum, latency-bound) then runs the decoding
 /// work (unpacking, prefix sums, divisions: throughput-bound) in the shadow of its dependency
 /// chain, with no intermediate array written and read back.
+#[inline(always)]
 pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Fields<f64>) -> Result<bool> {
     let (e, corr) = head(cur)?;
     let Some((s, limit)) = Scale::of(e).filter(|_| !corr) else {

@@ -506,7 +506,13 @@ pub struct GroupBlocks<'a> {
 impl<'a> Iterator for GroupBlocks<'a> {
     type Item = Result<Block<'a>>;
 
-    #[inline]
+    /// Why always inlined, with the header parsers it calls (`timestamps::read_header`,
+    /// `intseq::Header::read`, `decimal::head`, the cursor's byte and zigzag reads): a scan
+    /// decoding every block walks about 80 000 of them per 10 M samples. As separate functions
+    /// (in wasm, calls returning ~100-byte results through memory) the walk cost about as much
+    /// as the unpacking; inlined into the scan loop, the fields stay in locals and LLVM drops
+    /// the checks it can prove. Measured: avg into 1-minute buckets in wasm, 14 % faster.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.block >= self.end {
             return None;

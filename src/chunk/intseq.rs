@@ -375,7 +375,7 @@ pub(super) struct Header {
 
 impl Header {
     /// Reads the header and the patch list (validating it); the cursor ends at the packed bits.
-    #[inline]
+    #[inline(always)]
     pub(super) fn read(cur: &mut Cursor<'_>, n: usize) -> Result<Header> {
         if n == 0 || n > MAX_LEN {
             return Err(Error::corrupt("integer sequence length"));

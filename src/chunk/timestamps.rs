@@ -198,6 +198,7 @@ impl TsHeader {
 /// Checks that the block's first and last timestamps are i64 values, after `prev` (unless
 /// `first`) and in order.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub fn read_header(
     cur: &mut Cursor<'_>,
     n: usize,

@@ -78,7 +78,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads one byte.
-    #[inline]
+    #[inline(always)]
     pub fn u8(&mut self) -> Result<u8> {
         let b = *self.buf.get(self.pos).ok_or_else(|| Error::corrupt("truncated chunk data"))?;
         self.pos += 1;
@@ -127,7 +127,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads a zigzag varint.
-    #[inline]
+    #[inline(always)]
     pub fn zigzag(&mut self) -> Result<i64> {
         Ok(unzigzag(self.varint()?))
     }
