@@ -320,7 +320,7 @@ impl<V: Fields<f64>> Fields for Scaler<'_, V> {
             let x = next();
             let mut v = [0f64; 8];
             for k in 0..8 {
-                v[k] = s.value(x[k]);
+                v[k] = s.biased(x[k]);
             }
             v
         });
@@ -329,7 +329,7 @@ impl<V: Fields<f64>> Fields for Scaler<'_, V> {
     fn group(&mut self, i: usize, x: [u64; 8]) {
         let mut v = [0f64; 8];
         for k in 0..8 {
-            v[k] = self.s.value(x[k]);
+            v[k] = self.s.biased(x[k]);
         }
         self.f.group(i, v);
     }
@@ -338,13 +338,13 @@ impl<V: Fields<f64>> Fields for Scaler<'_, V> {
         let mut v = [0f64; 8];
         for j in 0..8 {
             // (Beyond `k` whatever the integers are: those values are not handed on as data.)
-            v[j] = self.s.value(x[j]);
+            v[j] = self.s.biased(x[j]);
         }
         self.f.part(i, v, k);
     }
     #[inline(always)]
     fn one(&mut self, i: usize, x: u64) {
-        self.f.one(i, self.s.value(x));
+        self.f.one(i, self.s.biased(x));
     }
 }
 
@@ -362,7 +362,7 @@ pub fn stream(cur: &mut Cursor<'_>, n: usize, f: &mut impl Fields<f64>) -> Resul
     let Some((s, limit)) = Scale::of(e).filter(|_| !corr) else {
         return Ok(false);
     };
-    intseq::stream_small(cur, n, limit, &mut Scaler { f, s })
+    intseq::stream_small(cur, n, limit, MAGIC_BITS, &mut Scaler { f, s })
 }
 
 /// `MAGIC.to_bits()` (checked by a test).
@@ -443,6 +443,14 @@ impl Scale {
         SCALES.get(e).copied().flatten()
     }
 
+    /// [`Scale::value`] of `x` given as `x + MAGIC_BITS` (wrapping): the prefix sums that
+    /// rebuild the integers carry the offset, so the conversion is one subtraction.
+    #[inline(always)]
+    fn biased(self, xb: u64) -> f64 {
+        let n = f64::from_bits(xb) - MAGIC;
+        n * self.h + n * self.l
+    }
+
     /// The value of integer `x` (within the bound, as i64): bit for bit what [`decode`] gives.
     #[inline(always)]
     pub fn value(self, x: u64) -> f64 {
@@ -509,6 +517,11 @@ mod tests {
         for x in [0i64, 1, -1, 123_456_789, -(1 << 51), (1 << 51) - 1] {
             assert_eq!(small_to_f64(x as u64), x as f64);
             assert_eq!(Scale::of(0).unwrap().0.value(x as u64).to_bits(), (x as f64).to_bits());
+            for e in 0..=7 {
+                let (s, b) = Scale::of(e).unwrap();
+                let x = x.clamp(-(1 << b), (1 << b) - 1) as u64;
+                assert_eq!(s.biased(x.wrapping_add(MAGIC_BITS)).to_bits(), s.value(x).to_bits());
+            }
         }
     }
 

@@ -179,26 +179,32 @@ impl<V: bits::Fields, const K: usize> bits::Fields for Stream<'_, V, K> {
 /// lies in `[-2^bits, 2^bits)` (`header_bound`, so `bits` above 51 means 51) and there are no
 /// patches. Otherwise returns `Ok(false)` without calling `f` (the cursor is then somewhere
 /// inside the sequence).
-pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, f: &mut impl bits::Fields) -> Result<bool> {
+///
+/// Every value is handed on plus `bias` (wrapping): the offset rides along the prefix sums at
+/// no cost, and saves the consumer an addition per value (`decimal.rs` converts integers to
+/// doubles through the bits of `2^52 + 2^51 + x`).
+pub fn stream_small(cur: &mut Cursor<'_>, n: usize, bits: u32, bias: u64, f: &mut impl bits::Fields) -> Result<bool> {
     let h = Header::read(cur, n)?;
     let k = h.order;
     if h.patches > 0 || header_bound(&h, n).is_none_or(|b| 64 - b.leading_zeros() > bits) {
         return Ok(false);
     }
+    let x0 = h.x0.wrapping_add(bias);
     if k >= 1 {
-        f.one(0, h.x0);
+        f.one(0, x0);
     }
-    let x1 = h.x0.wrapping_add(h.d1);
+    let x1 = x0.wrapping_add(h.d1);
     if k == 2 {
         f.one(1, x1);
     }
-    let acc = if k == 2 { x1 } else { h.x0 };
+    let acc = if k == 2 { x1 } else { x0 };
     let src = cur.rest();
     let (w, mu) = (h.width, n - k);
+    let base = h.base as u64;
     match k {
-        0 => bits::unpack_each(src, w, mu, &mut Stream::<_, 0> { f, k, base: h.base as u64, acc, d: h.d1 })?,
-        1 => bits::unpack_each(src, w, mu, &mut Stream::<_, 1> { f, k, base: h.base as u64, acc, d: h.d1 })?,
-        _ => bits::unpack_each(src, w, mu, &mut Stream::<_, 2> { f, k, base: h.base as u64, acc, d: h.d1 })?,
+        0 => bits::unpack_each(src, w, mu, &mut Stream::<_, 0> { f, k, base: base.wrapping_add(bias), acc, d: h.d1 })?,
+        1 => bits::unpack_each(src, w, mu, &mut Stream::<_, 1> { f, k, base, acc, d: h.d1 })?,
+        _ => bits::unpack_each(src, w, mu, &mut Stream::<_, 2> { f, k, base, acc, d: h.d1 })?,
     }
     cur.skip(bits::packed_len(mu, w))?;
     Ok(true)
