@@ -96,6 +96,71 @@ fn viewport_and_m4_option() {
     assert!(db.viewport("nope", None, None, 10.0).is_err());
 }
 
+/// A decimal random walk, 1 s apart: `n` samples with `decimals` decimals and steps of up to
+/// `step` units of the last decimal (xorshift, fixed seed).
+fn walk(n: usize, decimals: i32, step: i64) -> (Vec<f64>, Vec<f64>) {
+    let (mut g, mut x) = (0x9e37_79b9_7f4a_7c15u64, 10_000i64);
+    let scale = 10f64.powi(decimals);
+    let mut vs = Vec::with_capacity(n);
+    for _ in 0..n {
+        g ^= g << 13;
+        g ^= g >> 7;
+        g ^= g << 17;
+        x += (g % (2 * step as u64 + 1)) as i64 - step;
+        vs.push(x as f64 / scale);
+    }
+    ((0..n).map(|i| i as f64 * 1000.0).collect(), vs)
+}
+
+/// Buckets of `d` ms aligned to 0 by plain loops over the samples: (start, sequential sum,
+/// count, min, max) per non-empty bucket.
+fn plain_buckets(ts: &[f64], vs: &[f64], d: f64) -> Vec<(f64, f64, f64, f64, f64)> {
+    let mut out: Vec<(f64, f64, f64, f64, f64)> = Vec::new();
+    for (&t, &v) in ts.iter().zip(vs) {
+        let start = t - t % d;
+        match out.last_mut() {
+            Some(b) if b.0 == start => *b = (start, b.1 + v, b.2 + 1.0, b.3.min(v), b.4.max(v)),
+            _ => out.push((start, v, 1.0, v, v)),
+        }
+    }
+    out
+}
+
+/// The decoding and folding paths as compiled for the browser (simd128; batches of whole
+/// decimal blocks summed several buckets at a time; extremes per block on integers; buckets
+/// wider than blocks folded from the block index), against plain loops: bit for bit for
+/// sequential sums (1-minute buckets hold fewer samples than a block), exact for counts and
+/// extremes.
+#[wasm_bindgen_test]
+fn bucketed_aggregates_match_plain_loops() {
+    for (decimals, step) in [(2, 50), (3, 20_000), (1, 0)] {
+        let (ts, vs) = walk(20_000, decimals, step);
+        let mut db = TimeSeriesDb::new();
+        db.add_many("w", &ts, &vs, None).unwrap();
+        for d in [60_000.0, 7_000.0, 1_000.0] {
+            let want = plain_buckets(&ts, &vs, d);
+            let opts = obj(&[
+                ("aggregation", arr(&["avg".into(), "sum".into(), "count".into(), "min".into(), "max".into()])),
+                ("bucketDuration", d.into()),
+            ]);
+            let r: JsValue = db.range("w", None, None, Some(opts.unchecked_into())).unwrap().into();
+            assert_eq!(column(&r, "timestamps"), want.iter().map(|b| b.0).collect::<Vec<_>>(), "{decimals} {d}");
+            let cols = columns(&r);
+            let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let col = |f: fn(&(f64, f64, f64, f64, f64)) -> f64| want.iter().map(f).collect::<Vec<_>>();
+            assert_eq!(bits(&cols[0]), bits(&col(|b| b.1 / b.2)), "avg {decimals} {d}");
+            assert_eq!(bits(&cols[1]), bits(&col(|b| b.1)), "sum {decimals} {d}");
+            assert_eq!(cols[2], col(|b| b.2), "count {decimals} {d}");
+            assert_eq!(cols[3], col(|b| b.3), "min {decimals} {d}");
+            assert_eq!(cols[4], col(|b| b.4), "max {decimals} {d}");
+            // Also alone: sums and counts only take the batch path.
+            let opts = obj(&[("aggregation", "avg".into()), ("bucketDuration", d.into())]);
+            let r: JsValue = db.range("w", None, None, Some(opts.unchecked_into())).unwrap().into();
+            assert_eq!(bits(&column(&r, "values")), bits(&col(|b| b.1 / b.2)), "avg alone {decimals} {d}");
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn rules_and_get_latest() {
     let mut db = TimeSeriesDb::new();
