@@ -322,13 +322,6 @@ impl BlockIndex {
         let r = &self.recs[j * REC + LENS..j * REC + SUMS];
         r.chunks_exact(2).map(|x| u16::from_le_bytes([x[0], x[1]]) as usize).sum()
     }
-
-    /// The stats of group `j`.
-    #[inline]
-    pub fn group(&self, j: usize) -> Stats {
-        let r = self.rec(j);
-        Stats { nan: r.nan, ..r.st }
-    }
 }
 
 /// A group of consecutive sealed blocks with its indexed [`Stats`] (see [`Groups`]). Small and
@@ -349,6 +342,8 @@ pub struct Group<'a> {
     first: bool,
     end: i64,
     count: usize,
+    /// Its indexed facts (read with the record that gave `end` and `count`).
+    st: Stats,
 }
 
 impl<'a> Group<'a> {
@@ -380,7 +375,7 @@ impl<'a> Group<'a> {
     /// The indexed facts.
     #[inline]
     pub fn stats(&self) -> Stats {
-        self.index.group(self.j)
+        self.st
     }
     /// The own sum ([`Stats::own`]) of its block `k` (`< GROUP`, in time order): a number
     /// only when the block has no NaN.
@@ -567,6 +562,7 @@ impl<'a> Iterator for Groups<'a> {
             first: j == 0,
             end: r.end,
             count: r.count,
+            st: Stats { nan: r.nan, ..r.st },
         };
         self.j += 1;
         self.pos += self.index.group_bytes(j);
