@@ -16,7 +16,11 @@
 //! | 29     | end      | i64 LE         | last timestamp                                      |
 //! | 37     | g        | u32 LE         | step of the last block (the next block's SAME_G refers to it); `u32::MAX`: larger, found by walking the headers |
 //! | 41     | lens     | GROUP × u16 LE | byte length of each block (0 for blocks not sealed yet) |
-//! | 49     | sums     | GROUP × f64 LE | each block's own sum (see below; 0 for blocks not sealed yet) |
+//!
+//! and, in a second array (GROUP × f64 LE per group), each block's own sum (see below; 0 for
+//! blocks not sealed yet). Why apart: folding groups reads their records only, and records
+//! without the block sums take 49 bytes instead of 81, so a walk over a chunk's groups touches
+//! about 40 % fewer cache lines (the index of a chunk a query straddles is usually cold).
 //!
 //! 41 + 10·GROUP bytes per group: 20.25 bytes per 128-sample block with `GROUP = 4`, 0.16
 //! bytes per sample. Walking the groups reads these records only, never the chunk's bytes
@@ -49,9 +53,8 @@ use crate::error::{Error, Result};
 
 /// Blocks per group.
 pub const GROUP: usize = 4;
-const REC: usize = SUMS + 8 * GROUP;
+const REC: usize = LENS + 2 * GROUP;
 const LENS: usize = 41;
-const SUMS: usize = LENS + 2 * GROUP;
 const _: () = assert!(GROUP * BLOCK_LEN <= 512, "counts are 10 bits, positions 9 bits");
 /// `g` too large for the record.
 const G_WIDE: u32 = u32::MAX;
@@ -155,6 +158,8 @@ fn stats_slow(vals: &[f64], sum: f64) -> Stats {
 #[derive(Debug, Clone, Default)]
 pub struct BlockIndex {
     recs: Vec<u8>,
+    /// The blocks' own sums, f64 LE, GROUP per group.
+    own: Vec<u8>,
     blocks: u32,
 }
 
@@ -235,12 +240,13 @@ impl BlockIndex {
 
     /// Heap bytes held.
     pub fn mem_bytes(&self) -> usize {
-        self.recs.capacity()
+        self.recs.capacity() + self.own.capacity()
     }
 
     /// Releases spare capacity (the chunk takes no more blocks).
     pub fn shrink(&mut self) {
         self.recs.shrink_to_fit();
+        self.own.shrink_to_fit();
     }
 
     /// Indexes the next sealed block: its byte length, last timestamp, step and values.
@@ -267,6 +273,8 @@ impl BlockIndex {
         if k == 0 {
             self.recs.reserve_exact(REC);
             self.recs.resize(self.recs.len() + REC, 0);
+            self.own.reserve_exact(8 * GROUP);
+            self.own.resize(self.own.len() + 8 * GROUP, 0);
         }
         let at = self.recs.len() - REC;
         let mut r = Rec::read(&self.recs[at..]);
@@ -288,8 +296,8 @@ impl BlockIndex {
         r.write(&mut self.recs[at..]);
         let l = at + LENS + 2 * k;
         self.recs[l..l + 2].copy_from_slice(&(len as u16).to_le_bytes());
-        let s = at + SUMS + 8 * k;
-        self.recs[s..s + 8].copy_from_slice(&st.own.to_le_bytes());
+        let s = self.own.len() - 8 * GROUP + 8 * k;
+        self.own[s..s + 8].copy_from_slice(&st.own.to_le_bytes());
         self.blocks += 1;
     }
 
@@ -300,8 +308,8 @@ impl BlockIndex {
 
     /// The raw records and block count (tests compare indexes built different ways).
     #[cfg(test)]
-    pub(super) fn raw(&self) -> (&[u8], usize) {
-        (&self.recs, self.blocks())
+    pub(super) fn raw(&self) -> (&[u8], &[u8], usize) {
+        (&self.recs, &self.own, self.blocks())
     }
 
     /// Byte length of block `i`.
@@ -313,13 +321,13 @@ impl BlockIndex {
     /// Block `i`'s own sum ([`Stats::own`]).
     #[inline]
     pub fn own_sum(&self, i: usize) -> f64 {
-        f64_at(&self.recs, (i / GROUP) * REC + SUMS + 8 * (i % GROUP))
+        f64_at(&self.own, 8 * i)
     }
 
     /// Byte length of group `j`.
     #[inline]
     fn group_bytes(&self, j: usize) -> usize {
-        let r = &self.recs[j * REC + LENS..j * REC + SUMS];
+        let r = &self.recs[j * REC + LENS..j * REC + REC];
         r.chunks_exact(2).map(|x| u16::from_le_bytes([x[0], x[1]]) as usize).sum()
     }
 }
