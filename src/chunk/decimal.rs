@@ -454,8 +454,7 @@ impl Scale {
     /// The value of integer `x` (within the bound, as i64): bit for bit what [`decode`] gives.
     #[inline(always)]
     pub fn value(self, x: u64) -> f64 {
-        let n = small_to_f64(x);
-        n * self.h + n * self.l
+        self.biased(x.wrapping_add(MAGIC_BITS))
     }
 }
 
