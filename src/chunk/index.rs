@@ -9,7 +9,7 @@
 //!
 //! | offset | field    | size           | meaning                                             |
 //! |--------|----------|----------------|-----------------------------------------------------|
-//! | 0      | counts   | 5 bytes LE     | bits 0-9 samples, 10-19 NaN samples, 20-28 `min_at`, 29-37 `max_at`: positions in the group of the first sample holding `min` / `max` |
+//! | 0      | counts   | 5 bytes LE     | bits 0-9 samples, 10-19 NaN samples, 20-28 `min_at`, 29-37 `max_at`: positions in the group of the first sample holding `min` / `max`; bit 38 `regular` (see below) |
 //! | 5      | sum      | f64 LE         | sum of the non-NaN values (see below)               |
 //! | 13     | min      | f64 LE         | smallest non-NaN value (`+inf` when none)           |
 //! | 21     | max      | f64 LE         | largest non-NaN value (`-inf` when none)            |
@@ -29,6 +29,14 @@
 //! is all a query needs to place it; `end` and `g` are also what the first block's header
 //! refers to, so a group is decoded without the blocks before it. Within a decoded group, block
 //! lengths let a walk parse only the blocks' timestamp fields (`block::read_header_sized`).
+//!
+//! A group is **regular** when its blocks are all full ([`BLOCK_LEN`] samples) with one constant
+//! step `g` (the record's), each starting `g` after the sample before it (the previous group's
+//! last, for its first block; a chunk's first block starts the chunk). Then every block's
+//! first and last timestamps are arithmetic ([`Group::span`]), so a query folding the blocks
+//! of a group straddling a boundary from their indexed sums reads none of their headers (a
+//! cache miss each), only the header of the block it decodes. Regular data (a fixed sampling
+//! rate) gives regular groups.
 //!
 //! What is deliberately not kept (bytes versus what it buys): the sum of squares (std / var
 //! decode the groups they straddle), and first / last values (a query that needs them decodes
@@ -58,6 +66,8 @@ const LENS: usize = 41;
 const _: () = assert!(GROUP * BLOCK_LEN <= 512, "counts are 10 bits, positions 9 bits");
 /// `g` too large for the record.
 const G_WIDE: u32 = u32::MAX;
+/// The `regular` bit of `counts`.
+const REGULAR: u64 = 1 << 38;
 
 /// Facts about a run of values: NaN count, sum, extremes and their first positions.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -189,6 +199,8 @@ struct Rec {
     end: i64,
     /// `u64::MAX` when not kept ([`G_WIDE`]).
     g: u64,
+    /// A regular group (see the module documentation).
+    regular: bool,
 }
 
 impl Rec {
@@ -212,6 +224,7 @@ impl Rec {
             },
             end: u64_at(b, 29) as i64,
             g: if g == G_WIDE { u64::MAX } else { g as u64 },
+            regular: c & REGULAR != 0,
         }
     }
 
@@ -220,7 +233,8 @@ impl Rec {
         let c = self.count as u64
             | (self.nan as u64) << 10
             | (self.st.min_at as u64) << 20
-            | (self.st.max_at as u64) << 29;
+            | (self.st.max_at as u64) << 29
+            | if self.regular { REGULAR } else { 0 };
         b[..5].copy_from_slice(&c.to_le_bytes()[..5]);
         b[5..13].copy_from_slice(&self.st.sum.to_le_bytes());
         b[13..21].copy_from_slice(&self.st.min.to_le_bytes());
@@ -249,9 +263,9 @@ impl BlockIndex {
         self.own.shrink_to_fit();
     }
 
-    /// Indexes the next sealed block: its byte length, last timestamp, step and values.
-    pub fn push(&mut self, len: usize, end: i64, g: u64, vals: &[f64]) {
-        self.push_stats(len, end, g, vals.len(), stats_from(vals, self.sum_start()));
+    /// Indexes the next sealed block: its byte length, timestamps, step and values.
+    pub fn push(&mut self, len: usize, ts: &[i64], g: u64, vals: &[f64]) {
+        self.push_stats(len, ts, g, stats_from(vals, self.sum_start()));
     }
 
     /// What the next block's sum continues from: 0 when it starts a group, else the group's
@@ -265,11 +279,25 @@ impl BlockIndex {
         }
     }
 
-    /// [`BlockIndex::push`] with the block's [`Stats`] known (`count` samples; the sum
-    /// continued from [`BlockIndex::sum_start`]).
-    pub fn push_stats(&mut self, len: usize, end: i64, g: u64, count: usize, st: Stats) {
+    /// [`BlockIndex::push`] with the block's [`Stats`] known (the sum continued from
+    /// [`BlockIndex::sum_start`]).
+    pub fn push_stats(&mut self, len: usize, ts: &[i64], g: u64, st: Stats) {
+        let count = ts.len();
         debug_assert!(len <= u16::MAX as usize && count > 0);
+        let end = ts[count - 1];
         let k = self.blocks as usize % GROUP;
+        // Regular block: full, every interval `g`, and `g` after the sample before it.
+        let step = i64::try_from(g).ok().filter(|_| g < G_WIDE as u64);
+        let after = match (k, self.blocks) {
+            (_, 0) => None,
+            (0, _) => Some(self.rec(self.blocks as usize / GROUP - 1).end),
+            _ => Some(self.rec(self.blocks as usize / GROUP).end),
+        };
+        let regular = step.is_some_and(|s| {
+            count == BLOCK_LEN
+                && ts.windows(2).fold(0i64, |a, w| a | (w[1].wrapping_sub(w[0]) ^ s)) == 0
+                && after.is_none_or(|e| e.checked_add(s) == Some(ts[0]))
+        });
         if k == 0 {
             self.recs.reserve_exact(REC);
             self.recs.resize(self.recs.len() + REC, 0);
@@ -279,9 +307,10 @@ impl BlockIndex {
         let at = self.recs.len() - REC;
         let mut r = Rec::read(&self.recs[at..]);
         if k == 0 {
-            r = Rec { count: 0, nan: 0, st, end, g };
+            r = Rec { count: 0, nan: 0, st, end, g, regular };
             r.st.nan = 0;
         } else {
+            r.regular &= regular && g == r.g;
             // Strict comparisons: the first sample holding the extreme wins, as in a scan.
             let off = r.count;
             if st.min < r.st.min {
@@ -332,6 +361,18 @@ impl BlockIndex {
     }
 }
 
+/// A block's first and last timestamps and its sample count: what a query placing it reads
+/// (see [`GroupBlocks::span`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First timestamp.
+    pub start: i64,
+    /// Last timestamp.
+    pub end: i64,
+    /// Samples.
+    pub len: usize,
+}
+
 /// A group of consecutive sealed blocks with its indexed [`Stats`] (see [`Groups`]). Small and
 /// `Copy`: it keeps where its blocks start, not their headers, which it parses again only when
 /// a query decodes it.
@@ -352,16 +393,22 @@ pub struct Group<'a> {
     count: usize,
     /// Its indexed facts (read with the record that gave `end` and `count`).
     st: Stats,
+    /// A regular group (see the module documentation) and its step.
+    regular: bool,
+    g: u64,
 }
 
 impl<'a> Group<'a> {
     /// A lower bound of the first timestamp, without reading the chunk's bytes: the chunk's
-    /// first timestamp for its first group, else just after the previous group's last one.
-    /// (Exact for regular data; a query placing the group can only be more cautious.)
+    /// first timestamp for its first group, else just after the previous group's last one, or
+    /// the step after it in a regular group (exact then; a query placing the group can only be
+    /// more cautious).
     #[inline]
     pub fn start(&self) -> i64 {
         if self.first {
             self.prev
+        } else if self.regular {
+            self.prev.wrapping_add(self.g as i64)
         } else {
             self.prev.saturating_add(1)
         }
@@ -401,6 +448,8 @@ impl<'a> Group<'a> {
             pos: self.pos,
             prev: self.prev,
             prev_g: self.prev_g,
+            regular: self.regular,
+            g: self.g,
         }
     }
 
@@ -504,6 +553,31 @@ pub struct GroupBlocks<'a> {
     pos: usize,
     prev: i64,
     prev_g: u64,
+    regular: bool,
+    g: u64,
+}
+
+impl GroupBlocks<'_> {
+    /// The next block's [`Span`] when the group is regular (arithmetic: its header is not
+    /// read); `None` otherwise or after the last block.
+    #[inline]
+    pub fn span(&self) -> Option<Span> {
+        if !self.regular || self.block >= self.end {
+            return None;
+        }
+        let g = self.g as i64;
+        let start = if self.block == 0 { self.prev } else { self.prev.wrapping_add(g) };
+        Some(Span { start, end: start.wrapping_add(g.wrapping_mul(BLOCK_LEN as i64 - 1)), len: BLOCK_LEN })
+    }
+
+    /// Moves past the next block without reading its header (after [`GroupBlocks::span`] gave
+    /// `s`, its span).
+    #[inline]
+    pub fn pass(&mut self, s: Span) {
+        self.pos += self.index.len_of(self.block);
+        (self.prev, self.prev_g) = (s.end, self.g);
+        self.block += 1;
+    }
 }
 
 impl<'a> Iterator for GroupBlocks<'a> {
@@ -571,6 +645,8 @@ impl<'a> Iterator for Groups<'a> {
             end: r.end,
             count: r.count,
             st: Stats { nan: r.nan, ..r.st },
+            regular: r.regular,
+            g: r.g,
         };
         self.j += 1;
         self.pos += self.index.group_bytes(j);

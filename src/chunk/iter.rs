@@ -159,6 +159,11 @@ impl<'a> Block<'a> {
     pub fn start(&self) -> i64 {
         self.start
     }
+    /// First and last timestamps and sample count.
+    #[inline]
+    pub fn span(&self) -> super::Span {
+        super::Span { start: self.start, end: self.end, len: self.count }
+    }
     /// Last timestamp.
     pub fn end(&self) -> i64 {
         self.end

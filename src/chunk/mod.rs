@@ -82,7 +82,7 @@ pub mod timestamps;
 pub mod uncompressed;
 pub mod varint;
 
-pub use index::{Group, Groups};
+pub use index::{Group, Groups, Span};
 pub use iter::{Block, Blocks};
 pub use summary::Summary;
 
@@ -338,7 +338,7 @@ impl Chunk {
         });
         let Some((len, g)) = sealed else { return false };
         let st = self.summary.extend(ts, vals, self.index.sum_start());
-        self.index.push_stats(len, ts[ts.len() - 1], g, vals.len(), st);
+        self.index.push_stats(len, ts, g, st);
         true
     }
 
@@ -368,7 +368,7 @@ impl Chunk {
                 data.reserve_exact(buf.len());
                 data.extend_from_slice(buf);
                 *last_g = g;
-                index.push(buf.len(), ts[ts.len() - 1], g, vals);
+                index.push(buf.len(), ts, g, vals);
             };
             buf.clear();
             let g = block::encode(&ts[..n], vals, prev, g0, &mut buf);
@@ -583,7 +583,7 @@ impl Chunk {
                     for i in 0..h.count {
                         c.summary.push(bt[i], bv[i]);
                     }
-                    c.index.push(h.next - h.at, h.end, h.g, &bv[..h.count]);
+                    c.index.push(h.next - h.at, &bt[..h.count], h.g, &bv[..h.count]);
                     (at, prev, prev_g, first) = (h.next, h.end, h.g, false);
                 }
                 c.data = data.to_vec();

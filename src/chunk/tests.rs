@@ -250,11 +250,16 @@ impl Gen {
 /// Mixed data: decimal walks with NaN, near-decimals, specials, raw bits; regular timestamps
 /// with gaps and irregular stretches.
 fn mixed(g: &mut Gen, n: usize) -> (Vec<i64>, Vec<f64>) {
+    mixed_gaps(g, n, 50)
+}
+
+/// [`mixed`] with a gap one sample in `odds` on average.
+fn mixed_gaps(g: &mut Gen, n: usize, odds: u64) -> (Vec<i64>, Vec<f64>) {
     let (mut ts, mut vs) = (Vec::new(), Vec::new());
     let (mut t, mut x) = (g.below(1 << 40) as i64, 0i64);
     let irregular = g.below(3) == 0;
     for _ in 0..n {
-        t += match g.below(50) {
+        t += match g.below(odds) {
             0 => 1 + g.below(1 << 20) as i64,
             _ if irregular => 1 + g.below(7) as i64,
             _ => 1000,
@@ -273,8 +278,9 @@ fn mixed(g: &mut Gen, n: usize) -> (Vec<i64>, Vec<f64>) {
     (ts, vs)
 }
 
-/// The index agrees with the decoded blocks: counts, bounds, stats, positions, ends.
-fn check_index(c: &Chunk) {
+/// The index agrees with the decoded blocks: counts, bounds, stats, positions, ends, regularity
+/// (counted in `regular_seen`) and the spans of regular groups.
+fn check_index(c: &Chunk, regular_seen: &mut usize) {
     let Some(groups) = c.groups() else { return };
     let (mut seen, mut prev_end) = (0usize, None);
     for g in groups {
@@ -302,6 +308,38 @@ fn check_index(c: &Chunk) {
             want.nan += st.nan;
             t.extend(bt);
             v.extend(bv);
+        }
+        // Regular groups: spans from the index, exactly the headers' (after any blocks passed
+        // without reading theirs); the flag exactly when the naive definition holds.
+        let step = t.get(1).map_or(0, |&x| x - t[0]);
+        let regular = t.len() == g.blocks().count() * BLOCK_LEN
+            && 0 < step
+            && step < u32::MAX as i64
+            && t.windows(2).all(|w| w[1] - w[0] == step)
+            && prev_end.is_none_or(|p| t[0] == p + step);
+        assert_eq!(g.blocks().span().is_some(), regular, "regular group {}", regular_seen);
+        if regular {
+            *regular_seen += 1;
+            assert_eq!(g.start(), t[0]);
+            let n = g.blocks().count();
+            for skipped in 0..n {
+                let mut blocks = g.blocks();
+                for k in 0..n {
+                    let s = blocks.span().unwrap();
+                    let want = Span { start: t[k * BLOCK_LEN], end: t[k * BLOCK_LEN + BLOCK_LEN - 1], len: BLOCK_LEN };
+                    assert_eq!(s, want);
+                    if k < skipped {
+                        blocks.pass(s);
+                    } else {
+                        let b = blocks.next().unwrap().unwrap();
+                        assert_eq!(b.span(), want);
+                        let (mut bt, mut bv) = (Vec::new(), Vec::new());
+                        b.decode_into(&mut bt, &mut bv).unwrap();
+                        assert_eq!(bt, t[k * BLOCK_LEN..(k + 1) * BLOCK_LEN]);
+                    }
+                }
+                assert!(blocks.span().is_none() && blocks.next().is_none());
+            }
         }
         let st = g.stats();
         assert_eq!((g.len(), g.end()), (t.len(), *t.last().unwrap()));
@@ -349,9 +387,11 @@ fn ingest_many(g: &mut Gen, budget: usize, ts: &[i64], vs: &[f64]) -> Vec<Chunk>
 #[test]
 fn push_many_equals_pushes_and_the_index_is_exact() {
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+    let mut regular = 0;
     for round in 0..40 {
         let n = 1 + g.below(3000) as usize;
-        let (ts, vs) = mixed(&mut g, n);
+        // Every other round with rare gaps: regular groups (see `check_index`).
+        let (ts, vs) = mixed_gaps(&mut g, n, if round % 2 == 0 { 50 } else { 3000 });
         let budget = [48, 200, 1024, 4096, 65536][round % 5];
         let one = ingest(Encoding::Compressed, budget, &ts, &vs);
         let many = ingest_many(&mut g, budget, &ts, &vs);
@@ -364,12 +404,14 @@ fn push_many_equals_pushes_and_the_index_is_exact() {
             assert_eq!(x, y, "round {round}: same bytes");
             assert!(same_summary(a.summary(), b.summary()));
             assert_eq!(a.index.raw(), b.index.raw(), "round {round}: same index");
-            check_index(b);
+            check_index(b, &mut regular);
             // A restored chunk rebuilds the same index.
             let r = Chunk::read_from(&x, &mut 0).unwrap();
             assert_eq!(r.index.raw(), b.index.raw(), "round {round}: restored index");
         }
     }
+    // The arithmetic spans were checked, not only the header walk.
+    assert!(regular > 20, "{regular} regular groups");
 }
 
 #[test]
@@ -378,10 +420,23 @@ fn index_with_huge_steps() {
     let ts: Vec<i64> = (0..2000).map(|i| i * (1 << 33) + (i % 3)).collect();
     let vs: Vec<f64> = (0..2000).map(|i| (i % 17) as f64).collect();
     for c in Chunk::build(Encoding::Compressed, 4096, &ts, &vs) {
-        check_index(&c);
+        check_index(&c, &mut 0);
     }
     let ts: Vec<i64> = (0..2000).map(|i| i * (1 << 33)).collect();
     for c in Chunk::build(Encoding::Compressed, 4096, &ts, &vs) {
-        check_index(&c);
+        check_index(&c, &mut 0);
     }
+}
+
+#[test]
+fn regular_groups_need_contiguous_blocks() {
+    // A step of 1000 with a 500 longer interval before every block `b` with b % 5 == 3: at a
+    // group's first block (b = 8, 28, ...) and inside groups (b = 3, 13, ...).
+    let ts: Vec<i64> = (0..20_000).map(|i| i * 1000 + 500 * ((i / BLOCK_LEN as i64 + 2) / 5)).collect();
+    let vs: Vec<f64> = (0..20_000).map(|i| (i % 17) as f64).collect();
+    let mut regular = 0;
+    for c in Chunk::build(Encoding::Compressed, 4096, &ts, &vs) {
+        check_index(&c, &mut regular);
+    }
+    assert!(regular > 0);
 }

@@ -30,7 +30,7 @@ use super::stream::{fold_block, Bucketed};
 use super::twa::{self, Twa};
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
-use crate::chunk::{Block, Group as BlockGroup, Summary, BLOCK_LEN};
+use crate::chunk::{Block, Group as BlockGroup, Span, Summary, BLOCK_LEN};
 use crate::error::{Error, Result};
 use crate::series::Series;
 
@@ -246,7 +246,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         self.cur.as_mut().is_some_and(|g| g.acc.merge_summary(&s))
     }
 
-    fn block(&mut self, g: &BlockGroup<'a>, k: usize, b: &Block<'a>) -> bool {
+    fn block(&mut self, g: &BlockGroup<'a>, k: usize, b: Span) -> bool {
         if !self.may_fold_block(b) {
             return false;
         }
@@ -258,7 +258,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         if sum.is_nan() {
             return false;
         }
-        match self.place(b.start(), b.end()) {
+        match self.place(b.start, b.end) {
             Place::Inside => {}
             Place::Straddles => return false,
             Place::Stop => return true,
@@ -268,12 +268,12 @@ impl<'a> Sink<'a> for Bucketer<'a> {
         // time order), a whole one folds within rounding. Its magnitude is bounded by the
         // group's extremes.
         let empty = self.cur.as_ref().is_some_and(|c| c.acc.count == 0);
-        if !empty && b.len() < BLOCK_LEN {
+        if !empty && b.len < BLOCK_LEN {
             return false;
         }
         let st = g.stats();
         let magnitude = st.min.abs().max(st.max.abs());
-        self.cur.as_mut().is_some_and(|c| c.acc.merge_sum(b.len() as u64, sum, magnitude))
+        self.cur.as_mut().is_some_and(|c| c.acc.merge_sum(b.len as u64, sum, magnitude))
     }
 
     fn run(&mut self, ts: &[i64], vals: &[f64]) -> bool {
@@ -332,9 +332,9 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     /// The conditions under which [`Bucketer::block`] declines without looking further: the
     /// index keeps a block's sum, not its extremes or first / last value; a block longer than
     /// a bucket straddles (small buckets: no division to find out).
-    fn may_fold_block(&self, b: &Block<'a>) -> bool {
+    fn may_fold_block(&self, b: Span) -> bool {
         !(self.ends || self.need.extremes || self.err.is_some())
-            && (self.full() || b.end().saturating_sub(b.start()) < self.grid.duration)
+            && (self.full() || b.end.saturating_sub(b.start) < self.grid.duration)
     }
 
     /// The conditions under which [`Bucketer::group`] declines without looking further: a

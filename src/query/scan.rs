@@ -6,14 +6,16 @@
 //! buckets hold whole chunks never decode them. Otherwise, for sinks that can, the chunk's
 //! sealed blocks are offered in groups with their indexed facts (`chunk/index.rs`), and the
 //! blocks of a group not taken whole one by one with their indexed sums, so only the blocks
-//! straddling a bucket or pixel boundary need be decoded. Decoding is one block at a time into
+//! straddling a bucket or pixel boundary need be decoded (in a regular group, one whose blocks
+//! are full and evenly spaced, the others are placed by arithmetic, their headers not even
+//! read). Decoding is one block at a time into
 //! stack buffers (no allocation); blocks outside the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
 use crate::chunk::bits::Fields;
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
-use crate::chunk::{Block, Group, Summary, MAX_BLOCK_LEN};
+use crate::chunk::{Block, Group, Span, Summary, MAX_BLOCK_LEN};
 use crate::error::Result;
 use crate::series::Series;
 
@@ -101,9 +103,9 @@ pub(crate) trait Sink<'a> {
         false
     }
     /// Offers block `k` of group `g` (not folded as a whole), lying wholly inside the range, to
-    /// fold from the index ([`Group::own_sum`]). Returns true when folded; false to have it
-    /// decoded and passed to [`Sink::run`] instead.
-    fn block(&mut self, _g: &Group<'a>, _k: usize, _b: &Block<'a>) -> bool {
+    /// fold from the index ([`Group::own_sum`]); `s` is its span. Returns true when folded;
+    /// false to have it decoded and passed to [`Sink::run`] instead.
+    fn block(&mut self, _g: &Group<'a>, _k: usize, _s: Span) -> bool {
         false
     }
     /// A run of decoded samples (timestamps ascending, non-empty). Returns false to stop.
@@ -124,9 +126,10 @@ pub(crate) trait Sink<'a> {
     fn wants_batches(&self) -> bool {
         false
     }
-    /// Whether [`Sink::block`] might fold block `b` (false: it surely declines; asked without
-    /// changing anything, so that a batch need not be handed over before the offer).
-    fn may_fold_block(&self, _b: &Block<'a>) -> bool {
+    /// Whether [`Sink::block`] might fold the block of span `s` (false: it surely declines;
+    /// asked without changing anything, so that a batch need not be handed over before the
+    /// offer).
+    fn may_fold_block(&self, _s: Span) -> bool {
         true
     }
     /// [`Sink::may_fold_block`] for [`Sink::group`].
@@ -316,14 +319,35 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                         continue;
                     }
                 }
-                for (k, b) in g.blocks().enumerate() {
+                let mut blocks = g.blocks();
+                let mut k = 0;
+                loop {
+                    // A regular group's blocks are offered on their arithmetic spans (the
+                    // header of a block folded from the index is never read); others once
+                    // their headers are.
+                    let known = blocks.span();
+                    if let Some(s) = known {
+                        if s.start >= lo && s.end <= hi && (!batches || sink.may_fold_block(s)) {
+                            if !buf.batch.flush(sink) {
+                                return Ok(false);
+                            }
+                            if sink.block(&g, k, s) {
+                                blocks.pass(s);
+                                k += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(b) = blocks.next() else { break };
                     let b = b?;
+                    debug_assert!(known.is_none_or(|s| s == b.span()));
+                    k += 1;
                     let inside = b.start() >= lo && b.end() <= hi;
-                    if inside && (!batches || sink.may_fold_block(&b)) {
+                    if inside && known.is_none() && (!batches || sink.may_fold_block(b.span())) {
                         if !buf.batch.flush(sink) {
                             return Ok(false);
                         }
-                        if sink.block(&g, k, &b) {
+                        if sink.block(&g, k - 1, b.span()) {
                             continue;
                         }
                     }

@@ -21,7 +21,7 @@ use super::request::RangeResult;
 use super::scan::{scan, Sink, Ts};
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::extremes_at;
-use crate::chunk::{Block, Group, Summary};
+use crate::chunk::{Group, Span, Summary};
 use crate::error::{Error, Result};
 use crate::series::Series;
 
@@ -229,12 +229,12 @@ impl<'a> Sink<'a> for M4<'a> {
     /// its last sample can change the column, kept as a reference ([`Pt::LastOfBlock`]) that a
     /// later sample usually replaces. Typically the blocks of a group straddling a column
     /// boundary that come before the boundary.
-    fn block(&mut self, g: &Group<'a>, k: usize, b: &Block<'a>) -> bool {
+    fn block(&mut self, g: &Group<'a>, k: usize, b: Span) -> bool {
         if self.err.is_some() {
             return false;
         }
         let Some(c) = self.cur.as_mut() else { return false };
-        if b.end() >= c.end {
+        if b.end >= c.end {
             return false;
         }
         let st = g.stats();
