@@ -8,8 +8,8 @@
 //! blocks of a group not taken whole one by one with their indexed sums, so only the blocks
 //! straddling a bucket or pixel boundary need be decoded (in a regular group, one whose blocks
 //! are full and evenly spaced, the others are placed by arithmetic, their headers not even
-//! read). Decoding is one block at a time into
-//! stack buffers (no allocation); blocks outside the range are skipped on their headers.
+//! read). Decoding is one block at a time into stack buffers (no allocation); blocks outside
+//! the range are skipped on their headers.
 //! Retention: samples before [`Series::cutoff`] are invisible and never passed on.
 
 use crate::chunk::bits::Fields;
