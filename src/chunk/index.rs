@@ -475,9 +475,13 @@ impl<'a> Group<'a> {
         }
     }
 
-    /// Timestamp of the sample at position `at` of the group (arithmetic for constant-step
-    /// blocks, else that block's timestamps are decoded).
+    /// Timestamp of the sample at position `at` of the group (arithmetic in a regular group;
+    /// else the blocks' headers are walked to the one holding it, and its timestamps decoded
+    /// unless it is constant-step).
     pub fn ts_at(&self, mut at: usize) -> Result<i64> {
+        if self.regular && at < self.count {
+            return Ok(self.start().wrapping_add((at as i64).wrapping_mul(self.g as i64)));
+        }
         let mut ts = [0i64; BLOCK_LEN];
         for b in self.blocks() {
             let b = b?;
