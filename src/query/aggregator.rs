@@ -193,6 +193,8 @@ fn var_s(acc: &Acc) -> f64 {
 /// Which parts of an [`Acc`] a set of aggregators reads (so that hot loops skip the rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need {
+    /// The sum (avg, sum, std / var).
+    pub sum: bool,
     /// The sum of squares (std / var).
     pub sum_sq: bool,
     /// Smallest and largest values (min / max / range).
@@ -201,19 +203,22 @@ pub struct Need {
 
 impl Need {
     /// Everything.
-    pub const ALL: Need = Need { sum_sq: true, extremes: true };
+    pub const ALL: Need = Need { sum: true, sum_sq: true, extremes: true };
 
     /// What `aggs` read.
     ///
     /// ```
     /// use tsdb_wasm::query::{Aggregator, Need};
-    /// assert_eq!(Need::of(&[Aggregator::Avg]), Need { sum_sq: false, extremes: false });
+    /// assert_eq!(Need::of(&[Aggregator::Avg]), Need { sum: true, sum_sq: false, extremes: false });
+    /// assert_eq!(Need::of(&[Aggregator::Max]), Need { sum: false, sum_sq: false, extremes: true });
     /// assert_eq!(Need::of(&[Aggregator::Range, Aggregator::StdS]), Need::ALL);
     /// ```
     pub fn of(aggs: &[Aggregator]) -> Need {
         use Aggregator::*;
+        let sum_sq = aggs.iter().any(|a| matches!(a, StdP | StdS | VarP | VarS));
         Need {
-            sum_sq: aggs.iter().any(|a| matches!(a, StdP | StdS | VarP | VarS)),
+            sum: sum_sq || aggs.iter().any(|a| matches!(a, Avg | Sum)),
+            sum_sq,
             extremes: aggs.iter().any(|a| matches!(a, Min | Max | Range)),
         }
     }

@@ -6,8 +6,10 @@
 //! off it. One pass adds the sum (and the sum of squares, only if a std / var aggregator needs
 //! it) in order, beside four independent lanes of `|v|` — whose total bounds every partial sum,
 //! so it proves at once that no overflow path is taken and, being NaN when a sample is NaN,
-//! that there is no NaN. Extremes, when needed, are a separate four-lane pass. Ends are read
-//! off the slice.
+//! that there is no NaN. Extremes, when needed, are a separate four-lane pass (on a decimal
+//! block's integers, only the two extremes scaled). Ends are read off the slice. When no
+//! aggregator reads the sum (min, max, range, count, first, last) its chain is not added at all
+//! on decoded decimal runs: for max in 1-minute buckets that chain was most of the fold.
 //!
 //! The same loop runs on a decimal block's integers ([`Acc::add_scaled_for`]), computing each
 //! value (`decimal::Scale::value`: a conversion, two multiplications, an addition) inside the
@@ -22,6 +24,27 @@
 use super::aggregator::{Acc, Need};
 use super::scan::Ts;
 use crate::chunk::decimal::Scale;
+
+/// Smallest and largest of `xs` as signed integers (four lanes; `(i64::MAX, i64::MIN)` when
+/// empty).
+#[inline]
+pub(crate) fn int_extremes(xs: &[u64]) -> (i64, i64) {
+    let mut lo = [i64::MAX; 4];
+    let mut hi = [i64::MIN; 4];
+    let chunks = xs.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            lo[k] = lo[k].min(c[k] as i64);
+            hi[k] = hi[k].max(c[k] as i64);
+        }
+    }
+    for &x in rest {
+        lo[0] = lo[0].min(x as i64);
+        hi[0] = hi[0].max(x as i64);
+    }
+    (lo.into_iter().min().unwrap_or(i64::MAX), hi.into_iter().max().unwrap_or(i64::MIN))
+}
 
 /// Smallest and largest values of `xs` as `val` maps them (no NaN), the first occurrence as a
 /// sequential scan with `<` / `>` would keep it.
@@ -74,25 +97,34 @@ impl Acc {
     /// assert_eq!(Aggregator::Avg.finish(&a), Some(0.9));
     /// ```
     pub fn add_run_for(&mut self, ts: &[i64], vals: &[f64], need: Need) {
-        self.add_run_with(Ts::Slice(ts), vals, |v| v, None, need);
+        self.add_run_with(Ts::Slice(ts), vals, |v| v, None, |xs| extremes(xs, |v| v), need);
     }
 
     /// [`Acc::add_run_for`] on samples whose values are `s.value(ints[i])` (a decimal block's
     /// integers and scale, see `chunk::Block::decode_scaled`). Such values are at most 2^51 in
     /// magnitude and never NaN, which bounds the run without the `|v|` lanes.
+    ///
+    /// Extremes are found on the integers, and only they scaled. Why correct: `s.value(x)`
+    /// (the correctly rounded `x / 10^e`) is strictly increasing in `x as i64` for such
+    /// integers (consecutive ones give distinct doubles) and never -0.0.
     pub(crate) fn add_scaled_for(&mut self, ts: Ts<'_>, ints: &[u64], s: Scale, need: Need) {
         let bound = ints.len() as f64 * (1u64 << 51) as f64;
-        self.add_run_with(ts, ints, |x| s.value(x), Some(bound), need);
+        let ext = |xs: &[u64]| {
+            let (lo, hi) = int_extremes(xs);
+            (s.value(lo as u64), s.value(hi as u64))
+        };
+        self.add_run_with(ts, ints, |x| s.value(x), Some(bound), ext, need);
     }
 
     /// [`Acc::add_run_for`] on samples at `ts` whose values are never NaN and at most 2^51 in
     /// magnitude (decoded decimal blocks), which bounds the run without the `|v|` lanes.
     pub(crate) fn add_bounded_for(&mut self, ts: Ts<'_>, vals: &[f64], need: Need) {
         let bound = vals.len() as f64 * (1u64 << 51) as f64;
-        self.add_run_with(ts, vals, |v| v, Some(bound), need);
+        self.add_run_with(ts, vals, |v| v, Some(bound), |xs| extremes(xs, |v| v), need);
     }
 
-    /// The fold; `bound`, when known, bounds the sum of `|v|` (the lanes are then skipped).
+    /// The fold; `bound`, when known, bounds the sum of `|v|` (the lanes are then skipped);
+    /// `ext` gives the smallest and largest values of a run (as [`extremes`] does).
     #[inline(always)]
     fn add_run_with<T: Copy>(
         &mut self,
@@ -100,6 +132,7 @@ impl Acc {
         xs: &[T],
         val: impl Fn(T) -> f64 + Copy,
         bound: Option<f64>,
+        ext: impl Fn(&[T]) -> (f64, f64),
         need: Need,
     ) {
         let n = ts.len().min(xs.len());
@@ -108,6 +141,12 @@ impl Acc {
             return;
         }
         if let Some(bound) = bound {
+            if !need.sum {
+                // No sum is read (min / max / count / first / last): its chain, the costliest
+                // part of the fold, is not added.
+                self.finish_run(ts, xs, val, ext, need);
+                return;
+            }
             if !self.can_fold(bound) {
                 self.replay(ts, xs, val);
                 return;
@@ -131,7 +170,7 @@ impl Acc {
                 }
             }
             self.sum = s;
-            self.finish_run(ts, xs, val, need);
+            self.finish_run(ts, xs, val, ext, need);
             return;
         }
         let mut s = self.sum;
@@ -177,7 +216,7 @@ impl Acc {
         if need.sum_sq {
             self.sum_sq = s2;
         }
-        self.finish_run(ts, xs, val, need);
+        self.finish_run(ts, xs, val, ext, need);
     }
 
     /// Adds the samples one by one (the exact path).
@@ -190,10 +229,17 @@ impl Acc {
 
     /// The rest of a folded run: extremes (if needed), count, first and last.
     #[inline(always)]
-    fn finish_run<T: Copy>(&mut self, ts: Ts<'_>, xs: &[T], val: impl Fn(T) -> f64 + Copy, need: Need) {
+    fn finish_run<T: Copy>(
+        &mut self,
+        ts: Ts<'_>,
+        xs: &[T],
+        val: impl Fn(T) -> f64 + Copy,
+        ext: impl Fn(&[T]) -> (f64, f64),
+        need: Need,
+    ) {
         let n = xs.len();
         if need.extremes {
-            let (lo, hi) = extremes(xs, val);
+            let (lo, hi) = ext(xs);
             if lo < self.min {
                 self.min = lo;
             }

@@ -18,6 +18,7 @@
 //! one column is folded by a lane-parallel extremes pass ([`extremes_at`]).
 
 use super::request::RangeResult;
+use super::fold::int_extremes;
 use super::scan::{scan, Sink, Ts};
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::extremes_at;
@@ -309,24 +310,10 @@ impl<'a> Sink<'a> for M4<'a> {
     }
 }
 
-/// Positions of the first smallest and first largest of `xs` as signed integers (four lanes,
-/// then a search for the first equal one).
+/// Positions of the first smallest and first largest of `xs` as signed integers
+/// ([`int_extremes`], then a search for the first equal one).
 fn int_extremes_at(xs: &[u64]) -> (usize, usize) {
-    let mut lo = [i64::MAX; 4];
-    let mut hi = [i64::MIN; 4];
-    let chunks = xs.chunks_exact(4);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for k in 0..4 {
-            lo[k] = lo[k].min(c[k] as i64);
-            hi[k] = hi[k].max(c[k] as i64);
-        }
-    }
-    for &x in rest {
-        lo[0] = lo[0].min(x as i64);
-        hi[0] = hi[0].max(x as i64);
-    }
-    let (l, h) = (lo.into_iter().min().unwrap_or(0), hi.into_iter().max().unwrap_or(0));
+    let (l, h) = int_extremes(xs);
     let at = |m: i64| xs.iter().position(|&x| x as i64 == m).unwrap_or(0);
     (at(l), at(h))
 }
