@@ -373,6 +373,53 @@ pub struct Span {
     pub len: usize,
 }
 
+/// A group's first timestamp, or its lower bound (see [`Group::start`]).
+#[inline]
+fn start_bound(first: bool, regular: bool, prev: i64, g: u64) -> i64 {
+    if first {
+        prev
+    } else if regular {
+        prev.wrapping_add(g as i64)
+    } else {
+        prev.saturating_add(1)
+    }
+}
+
+/// What the index says about a group: bounds ([`Group::start`]'s), samples and [`Stats`].
+#[derive(Debug, Clone, Copy)]
+pub struct GroupFacts {
+    /// First timestamp (a lower bound unless the group is regular or a chunk's first).
+    pub start: i64,
+    /// Last timestamp.
+    pub end: i64,
+    /// Samples.
+    pub count: usize,
+    /// The indexed facts.
+    pub st: Stats,
+}
+
+impl GroupFacts {
+    /// As a [`Summary`]: counts, bounds, sum, extremes. Not kept: `first` / `last` (None),
+    /// `sum_sq` (0), `min_ts` / `max_ts` (see [`Group::ts_at`]).
+    #[inline]
+    pub fn summary(&self) -> Summary {
+        Summary {
+            count: self.count as u64,
+            nan_count: self.st.nan as u64,
+            start: self.start,
+            end: self.end,
+            first: None,
+            last: None,
+            min: self.st.min,
+            max: self.st.max,
+            sum: self.st.sum,
+            sum_sq: 0.0,
+            min_ts: 0,
+            max_ts: 0,
+        }
+    }
+}
+
 /// A group of consecutive sealed blocks with its indexed [`Stats`] (see [`Groups`]). Small and
 /// `Copy`: it keeps where its blocks start, not their headers, which it parses again only when
 /// a query decodes it.
@@ -405,13 +452,7 @@ impl<'a> Group<'a> {
     /// more cautious).
     #[inline]
     pub fn start(&self) -> i64 {
-        if self.first {
-            self.prev
-        } else if self.regular {
-            self.prev.wrapping_add(self.g as i64)
-        } else {
-            self.prev.saturating_add(1)
-        }
+        start_bound(self.first, self.regular, self.prev, self.g)
     }
     /// Last timestamp.
     #[inline]
@@ -453,26 +494,16 @@ impl<'a> Group<'a> {
         }
     }
 
-    /// What the index knows as a [`Summary`]: counts, bounds, sum, extremes. Not kept:
-    /// `first` / `last` (None), `sum_sq` (0), `min_ts` / `max_ts` (see [`Group::ts_at`]);
-    /// `start` is [`Group::start`]'s lower bound.
+    /// What the index knows as a [`Summary`] ([`GroupFacts::summary`]).
     #[inline]
     pub fn summary(&self) -> Summary {
-        let st = self.stats();
-        Summary {
-            count: self.count as u64,
-            nan_count: st.nan as u64,
-            start: self.start(),
-            end: self.end,
-            first: None,
-            last: None,
-            min: st.min,
-            max: st.max,
-            sum: st.sum,
-            sum_sq: 0.0,
-            min_ts: 0,
-            max_ts: 0,
-        }
+        self.facts().summary()
+    }
+
+    /// Its bounds, length and indexed facts.
+    #[inline]
+    pub fn facts(&self) -> GroupFacts {
+        GroupFacts { start: self.start(), end: self.end, count: self.count, st: self.st }
     }
 
     /// Timestamp of the sample at position `at` of the group (arithmetic in a regular group;
@@ -623,6 +654,30 @@ impl<'a> Groups<'a> {
     /// `start` is the chunk's first timestamp.
     pub(super) fn new(buf: &'a [u8], index: &'a BlockIndex, start: i64) -> Groups<'a> {
         Groups { buf, index, j: 0, pos: 0, prev: start, prev_g: 1 }
+    }
+}
+
+impl Groups<'_> {
+    /// Moves past the next groups while `f` takes them, given their [`GroupFacts`] from the
+    /// index records alone: for folding a run of groups without making a [`Group`] of each
+    /// (a query folding whole groups into one bucket). A group whose step the index does not
+    /// keep ends the run untaken (the next group's first header refers to its last one).
+    #[inline]
+    pub fn fold_while(&mut self, mut f: impl FnMut(&GroupFacts) -> bool) {
+        let total = self.index.blocks();
+        while self.j * GROUP < total {
+            let r = self.index.rec(self.j);
+            if r.g == u64::MAX {
+                return;
+            }
+            let start = start_bound(self.j == 0, r.regular, self.prev, r.g);
+            if !f(&GroupFacts { start, end: r.end, count: r.count, st: Stats { nan: r.nan, ..r.st } }) {
+                return;
+            }
+            self.pos += self.index.group_bytes(self.j);
+            (self.prev, self.prev_g) = (r.end, r.g);
+            self.j += 1;
+        }
     }
 }
 

@@ -82,7 +82,7 @@ pub mod timestamps;
 pub mod uncompressed;
 pub mod varint;
 
-pub use index::{Group, Groups, Span};
+pub use index::{Group, GroupFacts, Groups, Span};
 pub use iter::{Block, Blocks};
 pub use summary::Summary;
 

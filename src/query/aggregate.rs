@@ -30,7 +30,7 @@ use super::stream::{fold_block, Bucketed};
 use super::twa::{self, Twa};
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
-use crate::chunk::{Block, Group as BlockGroup, Span, Summary, BLOCK_LEN};
+use crate::chunk::{Block, Group as BlockGroup, Groups, Span, Summary, BLOCK_LEN};
 use crate::error::{Error, Result};
 use crate::series::Series;
 
@@ -244,6 +244,20 @@ impl<'a> Sink<'a> for Bucketer<'a> {
             }
         }
         self.cur.as_mut().is_some_and(|g| g.acc.merge_summary(&s))
+    }
+
+    /// The run a group folded by [`Bucketer::group`] may start: the next groups that lie in
+    /// the same bucket, are whole (so the fold's `empty` condition does not arise) and fold
+    /// (`merge_summary` of the same summary as `group` makes, so the same bits).
+    fn group_run(&mut self, groups: &mut Groups<'a>, lo: i64, hi: i64) {
+        if self.ends || self.full() || self.err.is_some() || !self.wants_groups() {
+            return;
+        }
+        let Some(c) = self.cur.as_mut() else { return };
+        let (from, end) = (c.start.max(lo), c.end);
+        groups.fold_while(|f| {
+            f.start >= from && f.end <= hi && f.end < end && f.count == GROUP * BLOCK_LEN && c.acc.merge_summary(&f.summary())
+        });
     }
 
     fn block(&mut self, g: &BlockGroup<'a>, k: usize, b: Span) -> bool {

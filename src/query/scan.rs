@@ -15,7 +15,7 @@
 use crate::chunk::bits::Fields;
 use crate::chunk::decimal::Scale;
 use crate::chunk::index::GROUP;
-use crate::chunk::{Block, Group, Span, Summary, MAX_BLOCK_LEN};
+use crate::chunk::{Block, Group, Groups, Span, Summary, MAX_BLOCK_LEN};
 use crate::error::Result;
 use crate::series::Series;
 
@@ -102,6 +102,10 @@ pub(crate) trait Sink<'a> {
     fn group(&mut self, _g: &Group<'a>) -> bool {
         false
     }
+    /// Called after [`Sink::group`] folded a group: may fold a run of the chunk's next groups
+    /// (each wholly inside `[lo, hi]`) from their indexed facts alone, exactly as offering
+    /// them one by one to [`Sink::group`] would (see [`Groups::fold_while`]).
+    fn group_run(&mut self, _groups: &mut Groups<'a>, _lo: i64, _hi: i64) {}
     /// Offers block `k` of group `g` (not folded as a whole), lying wholly inside the range, to
     /// fold from the index ([`Group::own_sum`]); `s` is its span. Returns true when folded;
     /// false to have it decoded and passed to [`Sink::run`] instead.
@@ -303,8 +307,8 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
         if c.start() >= lo && c.end() <= hi && sink.summary(c.summary()) {
             continue;
         }
-        if let Some(groups) = c.groups().filter(|_| sink.wants_groups()) {
-            for g in groups {
+        if let Some(mut groups) = c.groups().filter(|_| sink.wants_groups()) {
+            while let Some(g) = groups.next() {
                 if g.end() < lo {
                     continue;
                 }
@@ -316,6 +320,7 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                         return Ok(false);
                     }
                     if sink.group(&g) {
+                        sink.group_run(&mut groups, lo, hi);
                         continue;
                     }
                 }
