@@ -72,6 +72,7 @@ pub mod bits;
 pub mod block;
 pub mod decimal;
 pub mod gorilla;
+mod groups;
 pub mod index;
 pub mod intseq;
 mod iter;
@@ -82,7 +83,7 @@ pub mod timestamps;
 pub mod uncompressed;
 pub mod varint;
 
-pub use index::{Group, GroupFacts, Groups, Span};
+pub use groups::{Group, GroupBlocks, GroupFacts, Groups, Span};
 pub use iter::{Block, Blocks};
 pub use summary::Summary;
 
