@@ -185,19 +185,6 @@ impl<'a> Group<'a> {
         Ok(None)
     }
 
-    /// The group's last block when the group has no NaN (its last sample is then the group's
-    /// last non-NaN one): a query may keep it and decode it only if it needs that value.
-    pub fn last_block_if_dense(&self) -> Result<Option<Block<'a>>> {
-        if self.stats().nan != 0 {
-            return Ok(None);
-        }
-        let mut last = None;
-        for b in self.blocks() {
-            last = Some(b?);
-        }
-        Ok(last)
-    }
-
     /// The last sample of its block `k` (decoding that block), NaN or not.
     pub fn block_last(&self, k: usize) -> Result<(i64, f64)> {
         let b = self.blocks().nth(k).ok_or_else(|| Error::corrupt("group block"))??;
@@ -319,7 +306,7 @@ impl Groups<'_> {
                 return;
             }
             let start = start_bound(self.j == 0, r.regular, self.prev, r.g);
-            if !f(&GroupFacts { start, end: r.end, count: r.count, st: Stats { nan: r.nan, ..r.st } }) {
+            if !f(&GroupFacts { start, end: r.end, count: r.count, st: r.st }) {
                 return;
             }
             self.pos += self.index.group_bytes(self.j);
@@ -351,7 +338,7 @@ impl<'a> Iterator for Groups<'a> {
             first: j == 0,
             end: r.end,
             count: r.count,
-            st: Stats { nan: r.nan, ..r.st },
+            st: r.st,
             regular: r.regular,
             g: r.g,
         };

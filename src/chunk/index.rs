@@ -187,11 +187,10 @@ fn f64_at(b: &[u8], at: usize) -> f64 {
     f64::from_bits(u64_at(b, at))
 }
 
-/// A group record's fixed part (see the module documentation); `st.nan` is unused (`nan`).
+/// A group record's fixed part (see the module documentation); `st.own` is not kept (0).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Rec {
     pub(super) count: usize,
-    pub(super) nan: usize,
     pub(super) st: Stats,
     pub(super) end: i64,
     /// `u64::MAX` when not kept ([`G_WIDE`]).
@@ -209,9 +208,8 @@ impl Rec {
         let g = u32::from_le_bytes([b[37], b[38], b[39], b[40]]);
         Rec {
             count: (c & 0x3ff) as usize,
-            nan: (c >> 10 & 0x3ff) as usize,
             st: Stats {
-                nan: 0,
+                nan: (c >> 10 & 0x3ff) as usize,
                 min_at: (c >> 20 & 0x1ff) as usize,
                 max_at: (c >> 29 & 0x1ff) as usize,
                 sum: f64_at(b, 5),
@@ -228,7 +226,7 @@ impl Rec {
     #[inline]
     fn write(&self, b: &mut [u8]) {
         let c = self.count as u64
-            | (self.nan as u64) << 10
+            | (self.st.nan as u64) << 10
             | (self.st.min_at as u64) << 20
             | (self.st.max_at as u64) << 29
             | if self.regular { REGULAR } else { 0 };
@@ -285,15 +283,13 @@ impl BlockIndex {
         let k = self.blocks as usize % GROUP;
         // Regular block: full, every interval `g`, and `g` after the sample before it.
         let step = i64::try_from(g).ok().filter(|_| g < G_WIDE as u64);
-        let after = match (k, self.blocks) {
-            (_, 0) => None,
-            (0, _) => Some(self.rec(self.blocks as usize / GROUP - 1).end),
-            _ => Some(self.rec(self.blocks as usize / GROUP).end),
-        };
+        // The last record (the current group's, or the previous group's when this block starts
+        // a group): its end is the sample before this block.
+        let last = (self.blocks > 0).then(|| Rec::read(&self.recs[self.recs.len() - REC..]));
         let regular = step.is_some_and(|s| {
             count == BLOCK_LEN
                 && ts.windows(2).fold(0i64, |a, w| a | (w[1].wrapping_sub(w[0]) ^ s)) == 0
-                && after.is_none_or(|e| e.checked_add(s) == Some(ts[0]))
+                && last.is_none_or(|l| l.end.checked_add(s) == Some(ts[0]))
         });
         if k == 0 {
             self.recs.reserve_exact(REC);
@@ -302,11 +298,11 @@ impl BlockIndex {
             self.own.resize(self.own.len() + 8 * GROUP, 0);
         }
         let at = self.recs.len() - REC;
-        let mut r = Rec::read(&self.recs[at..]);
-        if k == 0 {
-            r = Rec { count: 0, nan: 0, st, end, g, regular };
-            r.st.nan = 0;
-        } else {
+        let mut r = match last {
+            Some(r) if k > 0 => r,
+            _ => Rec { count: 0, st: Stats { nan: 0, ..st }, end, g, regular },
+        };
+        if k > 0 {
             r.regular &= regular && g == r.g;
             // Strict comparisons: the first sample holding the extreme wins, as in a scan.
             let off = r.count;
@@ -318,7 +314,7 @@ impl BlockIndex {
             }
             r.st.sum = st.sum;
         }
-        (r.count, r.nan, r.end, r.g) = (r.count + count, r.nan + st.nan, end, g);
+        (r.count, r.st.nan, r.end, r.g) = (r.count + count, r.st.nan + st.nan, end, g);
         r.write(&mut self.recs[at..]);
         let l = at + LENS + 2 * k;
         self.recs[l..l + 2].copy_from_slice(&(len as u16).to_le_bytes());

@@ -250,7 +250,7 @@ impl<'a> Sink<'a> for Bucketer<'a> {
     /// the same bucket, are whole (so the fold's `empty` condition does not arise) and fold
     /// (`merge_summary` of the same summary as `group` makes, so the same bits).
     fn group_run(&mut self, groups: &mut Groups<'a>, lo: i64, hi: i64) {
-        if self.ends || self.full() || self.err.is_some() || !self.wants_groups() {
+        if self.ends || self.full() || self.err.is_some() {
             return;
         }
         let Some(c) = self.cur.as_mut() else { return };

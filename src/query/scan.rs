@@ -327,35 +327,40 @@ pub(crate) fn scan<'a>(series: &'a Series, lo: i64, hi: i64, sink: &mut impl Sin
                 let mut blocks = g.blocks();
                 let mut k = 0;
                 loop {
-                    // A regular group's blocks are offered on their arithmetic spans (the
-                    // header of a block folded from the index is never read); others once
-                    // their headers are.
+                    // A block is offered to fold from the index on its span: arithmetic in a
+                    // regular group (the header of a block folded so is never read), else
+                    // from its header.
                     let known = blocks.span();
-                    if let Some(s) = known {
-                        if s.start >= lo && s.end <= hi && (!batches || sink.may_fold_block(s)) {
-                            if !buf.batch.flush(sink) {
-                                return Ok(false);
-                            }
-                            if sink.block(&g, k, s) {
-                                blocks.pass(s);
-                                k += 1;
-                                continue;
-                            }
-                        }
-                    }
-                    let Some(b) = blocks.next() else { break };
-                    let b = b?;
-                    debug_assert!(known.is_none_or(|s| s == b.span()));
-                    k += 1;
-                    let inside = b.start() >= lo && b.end() <= hi;
-                    if inside && known.is_none() && (!batches || sink.may_fold_block(b.span())) {
+                    let header = match known {
+                        Some(_) => None,
+                        None => match blocks.next() {
+                            Some(b) => Some(b?),
+                            None => break,
+                        },
+                    };
+                    let Some(s) = known.or(header.as_ref().map(Block::span)) else { break };
+                    let inside = s.start >= lo && s.end <= hi;
+                    if inside && (!batches || sink.may_fold_block(s)) {
                         if !buf.batch.flush(sink) {
                             return Ok(false);
                         }
-                        if sink.block(&g, k - 1, b.span()) {
+                        if sink.block(&g, k, s) {
+                            if header.is_none() {
+                                blocks.pass(s);
+                            }
+                            k += 1;
                             continue;
                         }
                     }
+                    k += 1;
+                    let b = match header {
+                        Some(b) => b,
+                        None => match blocks.next() {
+                            Some(b) => b?,
+                            None => break,
+                        },
+                    };
+                    debug_assert_eq!(b.span(), s);
                     if let Some(step) = b.const_step().filter(|_| batches && inside) {
                         match buf.batch.push(&b, step as i64, &mut buf.ints, sink)? {
                             Some(true) => continue,
