@@ -316,10 +316,21 @@ impl Groups<'_> {
     }
 }
 
+/// The step the last block's header of a group gives (a step beyond u32: rare, so out of
+/// line).
+#[cold]
+#[inline(never)]
+fn last_step(mut blocks: GroupBlocks<'_>) -> u64 {
+    while let Some(Ok(_)) = blocks.next() {}
+    blocks.prev_g
+}
+
 impl<'a> Iterator for Groups<'a> {
     type Item = Group<'a>;
 
-    #[inline]
+    // Always inlined: otherwise the group comes back through memory and is moved into the
+    // caller's binding with a `memory.copy`, which V8 calls out of line (once per group).
+    #[inline(always)]
     fn next(&mut self) -> Option<Group<'a>> {
         let total = self.index.blocks();
         let j = self.j;
@@ -327,31 +338,32 @@ impl<'a> Iterator for Groups<'a> {
             return None;
         }
         let r = self.index.rec(j);
-        let g = Group {
-            buf: self.buf,
-            index: self.index,
+        let n = (total - j * GROUP).min(GROUP);
+        let (buf, index, pos, prev, prev_g) = (self.buf, self.index, self.pos, self.prev, self.prev_g);
+        let next_g = if r.g == u64::MAX {
+            // A step beyond u32 (rare): the last block's header has it.
+            let b = j * GROUP;
+            last_step(GroupBlocks { buf, index, block: b, end: b + n, pos, prev, prev_g, regular: r.regular, g: r.g })
+        } else {
+            r.g
+        };
+        self.j += 1;
+        self.pos += self.index.group_bytes(j);
+        (self.prev, self.prev_g) = (r.end, next_g);
+        Some(Group {
+            buf,
+            index,
             j,
-            n: (total - j * GROUP).min(GROUP),
-            pos: self.pos,
-            prev: self.prev,
-            prev_g: self.prev_g,
+            n,
+            pos,
+            prev,
+            prev_g,
             first: j == 0,
             end: r.end,
             count: r.count,
             st: r.st,
             regular: r.regular,
             g: r.g,
-        };
-        self.j += 1;
-        self.pos += self.index.group_bytes(j);
-        let mut next_g = r.g;
-        if next_g == u64::MAX {
-            // A step beyond u32 (rare): the last block's header has it.
-            let mut blocks = g.blocks();
-            while let Some(Ok(_)) = blocks.next() {}
-            next_g = blocks.prev_g;
-        }
-        (self.prev, self.prev_g) = (r.end, next_g);
-        Some(g)
+        })
     }
 }
