@@ -248,12 +248,7 @@ impl Gen {
 }
 
 /// Mixed data: decimal walks with NaN, near-decimals, specials, raw bits; regular timestamps
-/// with gaps and irregular stretches.
-fn mixed(g: &mut Gen, n: usize) -> (Vec<i64>, Vec<f64>) {
-    mixed_gaps(g, n, 50)
-}
-
-/// [`mixed`] with a gap one sample in `odds` on average.
+/// with a gap one sample in `odds` on average, and irregular stretches.
 fn mixed_gaps(g: &mut Gen, n: usize, odds: u64) -> (Vec<i64>, Vec<f64>) {
     let (mut ts, mut vs) = (Vec::new(), Vec::new());
     let (mut t, mut x) = (g.below(1 << 40) as i64, 0i64);
