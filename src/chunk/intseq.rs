@@ -386,7 +386,7 @@ impl Header {
         if head >> 3 != 0 || order > 2 || order >= n {
             return Err(Error::corrupt("integer sequence header"));
         }
-        let x0 = if order >= 1 { cur.zigzag()? as u64 } else { 0 };
+        let x0 = if order >= 1 { varint::unzigzag(cur.varint3()?) as u64 } else { 0 };
         let d1 = if order == 2 { cur.zigzag()? as u64 } else { 0 };
         let m = n - order;
         let mut h = Header {
