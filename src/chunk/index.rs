@@ -200,7 +200,9 @@ pub(super) struct Rec {
 }
 
 impl Rec {
-    #[inline]
+    /// Always inlined: as a call (which LLVM chose in the big scan loops) its ~80-byte result
+    /// comes back through memory, once per group walked.
+    #[inline(always)]
     fn read(b: &[u8]) -> Rec {
         let mut c = [0u8; 8];
         c[..5].copy_from_slice(&b[..5]);
@@ -323,7 +325,7 @@ impl BlockIndex {
         self.blocks += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn rec(&self, j: usize) -> Rec {
         Rec::read(&self.recs[j * REC..])
     }
