@@ -128,6 +128,7 @@ impl<'a> Group<'a> {
         self.index.own_sum(self.j * GROUP + k.min(self.n.saturating_sub(1)))
     }
     /// Its blocks, in time order (their headers parsed again).
+    #[inline]
     pub fn blocks(&self) -> GroupBlocks<'a> {
         GroupBlocks {
             buf: self.buf,
@@ -317,7 +318,7 @@ impl Groups<'_> {
 }
 
 /// The step the last block's header of a group gives (a step beyond u32: rare, so out of
-/// line).
+/// line, taking the walk by value: the group itself is never address-taken).
 #[cold]
 #[inline(never)]
 fn last_step(mut blocks: GroupBlocks<'_>) -> u64 {
@@ -338,32 +339,26 @@ impl<'a> Iterator for Groups<'a> {
             return None;
         }
         let r = self.index.rec(j);
-        let n = (total - j * GROUP).min(GROUP);
-        let (buf, index, pos, prev, prev_g) = (self.buf, self.index, self.pos, self.prev, self.prev_g);
-        let next_g = if r.g == u64::MAX {
-            // A step beyond u32 (rare): the last block's header has it.
-            let b = j * GROUP;
-            last_step(GroupBlocks { buf, index, block: b, end: b + n, pos, prev, prev_g, regular: r.regular, g: r.g })
-        } else {
-            r.g
-        };
-        self.j += 1;
-        self.pos += self.index.group_bytes(j);
-        (self.prev, self.prev_g) = (r.end, next_g);
-        Some(Group {
-            buf,
-            index,
+        let g = Group {
+            buf: self.buf,
+            index: self.index,
             j,
-            n,
-            pos,
-            prev,
-            prev_g,
+            n: (total - j * GROUP).min(GROUP),
+            pos: self.pos,
+            prev: self.prev,
+            prev_g: self.prev_g,
             first: j == 0,
             end: r.end,
             count: r.count,
             st: r.st,
             regular: r.regular,
             g: r.g,
-        })
+        };
+        // A step beyond u32 (rare): the last block's header has it.
+        let next_g = if r.g == u64::MAX { last_step(g.blocks()) } else { r.g };
+        self.j += 1;
+        self.pos += self.index.group_bytes(j);
+        (self.prev, self.prev_g) = (r.end, next_g);
+        Some(g)
     }
 }
