@@ -427,7 +427,7 @@ impl Bucketer<'_> {
     /// Simple mode (no EMPTY, twa or COUNT), with a current group: closing it is reporting its
     /// row and remembering its last value; then the bucket at `start` becomes current with
     /// accumulator `acc`, reusing the group in place (no ~200-byte moves per bucket).
-    #[inline]
+    #[inline(always)]
     fn roll(&mut self, start: i64, acc: Acc) {
         let Some(g) = self.cur.as_mut() else { return };
         if self.aggs.iter().any(|a| a.has_input(&g.acc)) {
