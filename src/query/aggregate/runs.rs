@@ -5,7 +5,7 @@
 
 use super::Bucketer;
 use crate::query::aggregator::{Acc, Aggregator};
-use crate::query::fold::sums;
+use crate::query::fold::{sums, sums8};
 use crate::query::scan::Ts;
 
 /// Buckets whose sums [`Bucketer::whole_buckets`] adds side by side ([`sums`]).
@@ -131,14 +131,17 @@ impl Bucketer<'_> {
         while whole > 0 {
             let m = whole.min(RUN);
             let mut s = [0.0; RUN];
-            for c in (0..m).step_by(LANES) {
-                let run = |x: usize| {
-                    let q = c + x;
-                    if q < m { &vals[i + q * l..i + (q + 1) * l] } else { &[][..] }
-                };
-                let r = sums([0.0; LANES], [run(0), run(1), run(2), run(3)]);
+            let run = |q: usize| if q < m { &vals[i + q * l..i + (q + 1) * l] } else { &[][..] };
+            let mut c = 0;
+            while c + 8 <= m {
+                s[c..c + 8].copy_from_slice(&sums8(std::array::from_fn(|x| run(c + x))));
+                c += 8;
+            }
+            while c < m {
+                let r = sums([0.0; LANES], [run(c), run(c + 1), run(c + 2), run(c + 3)]);
                 let k = (m - c).min(LANES);
                 s[c..c + k].copy_from_slice(&r[..k]);
+                c += LANES;
             }
             self.roll_run(end, ts, vals, i..i + l, s[0]);
             self.regular_rows(end, ts, vals, i, l, &s[..m]);
