@@ -120,9 +120,10 @@ impl Bucketer<'_> {
     /// starts `q` durations after `end` and holds `ts[i + q·l..i + (q + 1)·l]`, so no bucket
     /// boundary is searched for. Same folds, same order: the same bits.
     ///
-    /// Up to [`RUN`] buckets at a time: their sums four at a time ([`sums`]), then the first
-    /// rolled in as usual ([`Bucketer::roll_run`], which closes the bucket before it) and the
-    /// others written a column at a time ([`Bucketer::regular_rows`]).
+    /// Up to [`RUN`] buckets at a time: their sums eight at a time ([`sums8`]; the last few
+    /// four at a time), then the first rolled in as usual ([`Bucketer::roll_run`], which closes
+    /// the bucket before it) and the others written a column at a time
+    /// ([`Bucketer::regular_rows`]).
     #[inline(always)]
     pub(super) fn regular_buckets(&mut self, ts: Ts<'_>, vals: &[f64], mut i: usize, mut end: i64, l: usize) -> usize {
         let (n, d) = (ts.len().min(vals.len()), self.grid.duration);
