@@ -1,17 +1,32 @@
 //! Runs of decoded samples into buckets (part of [`Bucketer`]): bucket boundaries found by
 //! comparing with the bucket end (the previous bucket's length as a first guess, a binary
 //! search otherwise), and the whole buckets of a batch summed four at a time — or, when the
-//! batch is regular, placed by arithmetic.
+//! batch is regular, placed by arithmetic, summed eight at a time and written a column at a
+//! time.
 
 use super::Bucketer;
 use crate::query::aggregator::{Acc, Aggregator};
 use crate::query::fold::{sums, sums8};
 use crate::query::scan::Ts;
+use std::ops::Range;
 
 /// Buckets whose sums [`Bucketer::whole_buckets`] adds side by side ([`sums`]).
 const LANES: usize = 4;
 /// Most buckets [`Bucketer::regular_buckets`] sums before writing their rows.
 const RUN: usize = 32;
+
+/// The accumulator [`Acc::add`] would give the non-NaN samples `r` of sum `sum`, as far as
+/// sums, counts and first / last go.
+#[inline(always)]
+fn run_acc(ts: Ts<'_>, vals: &[f64], r: Range<usize>, sum: f64) -> Acc {
+    Acc {
+        count: r.len() as u64,
+        sum,
+        first: Some((ts.at(r.start), vals[r.start])),
+        last: Some((ts.at(r.end - 1), vals[r.end - 1])),
+        ..Acc::new()
+    }
+}
 
 impl Bucketer<'_> {
     /// Start of the bucket of `t`, which lies at or after `prev_end` (the current bucket's end,
@@ -104,15 +119,8 @@ impl Bucketer<'_> {
 
     /// [`Bucketer::roll`] into the bucket at `start` holding the samples `r` of sum `sum`.
     #[inline(always)]
-    pub(super) fn roll_run(&mut self, start: i64, ts: Ts<'_>, vals: &[f64], r: std::ops::Range<usize>, sum: f64) {
-        let acc = Acc {
-            count: r.len() as u64,
-            sum,
-            first: Some((ts.at(r.start), vals[r.start])),
-            last: Some((ts.at(r.end - 1), vals[r.end - 1])),
-            ..Acc::new()
-        };
-        self.roll(start, acc);
+    pub(super) fn roll_run(&mut self, start: i64, ts: Ts<'_>, vals: &[f64], r: Range<usize>, sum: f64) {
+        self.roll(start, run_acc(ts, vals, r, sum));
     }
 
     /// [`Bucketer::whole_buckets`] when every bucket from the one starting at `end` (whose
@@ -168,8 +176,7 @@ impl Bucketer<'_> {
         let Some(g) = self.cur.as_mut() else { return };
         let (d, bt, grid) = (self.grid.duration, self.bt, self.grid);
         let at = |q: usize| start + d * q as i64;
-        let sample = |q: usize, j: usize| Some((ts.at(i + q * l + j), vals[i + q * l + j]));
-        let acc = |q: usize| Acc { count: l as u64, sum: sums[q], first: sample(q, 0), last: sample(q, l - 1), ..Acc::new() };
+        let acc = |q: usize| run_acc(ts, vals, i + q * l..i + (q + 1) * l, sums[q]);
         let out = &mut self.out;
         out.timestamps.extend((0..k).map(|q| grid.reported(at(q), bt)));
         let n = l as f64;
@@ -183,7 +190,7 @@ impl Bucketer<'_> {
             }
         }
         self.prev = Some(at(k - 1));
-        self.last_valid = sample(k - 1, l - 1);
+        self.last_valid = acc(k - 1).last;
         (g.start, g.end, g.acc) = (at(k), grid.end_of(at(k)), acc(k));
     }
 
